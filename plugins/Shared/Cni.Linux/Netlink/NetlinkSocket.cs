@@ -1,0 +1,225 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Cni.Linux.Interop;
+using Cni.Linux.Netlink.Wire;
+
+namespace Cni.Linux.Netlink;
+
+/// <summary>Turns one received message into a value, or null to skip it.</summary>
+internal delegate T? MessageDecoder<T>(NetlinkMessage message) where T : class;
+
+/// <summary>
+/// The one owner of a netlink fd. It speaks the request/reply protocol: every request carries a fresh
+/// sequence number, replies are accepted only from the kernel (sender port 0) with our port id and that
+/// sequence number, a request waits for its ACK, a dump is read across as many recv calls as it takes until
+/// NLMSG_DONE, and a dump the kernel marks NLM_F_DUMP_INTR (the table changed while it was being walked)
+/// is started again, at most <see cref="MaxDumpAttempts"/> times.
+/// </summary>
+internal sealed unsafe class NetlinkSocket : IDisposable
+{
+    public const int MaxDumpAttempts = 5;
+    private const int InitialReceiveBuffer = 32 * 1024;
+
+    private readonly FdHandle _fd;
+    private uint _sequence;
+
+    private NetlinkSocket(FdHandle fd, uint portId)
+    {
+        _fd = fd;
+        PortId = portId;
+        // Start from a time-based value so replies to an earlier socket that reused our port id cannot match.
+        _sequence = (uint)Environment.TickCount;
+    }
+
+    /// <summary>The port id the kernel assigned at bind (nl_pid); replies are addressed to it.</summary>
+    public uint PortId { get; }
+
+    /// <summary>
+    /// Opens a socket of <paramref name="protocol"/> in the calling thread's network namespace, where it stays
+    /// bound for its whole life. Turns on extended ACKs (error text), capped ACKs (no echo of our request) and
+    /// strict checking (the kernel rejects malformed dump requests instead of ignoring filters).
+    /// </summary>
+    public static NetlinkSocket Open(int protocol)
+    {
+        int fd = (int)Errno.Check(LibC.socket(NetlinkConst.AF_NETLINK, NetlinkConst.SOCK_RAW | NetlinkConst.SOCK_CLOEXEC, protocol), "socket AF_NETLINK");
+        var handle = new FdHandle(fd);
+        try
+        {
+            SetOption(fd, NetlinkConst.NETLINK_EXT_ACK, "NETLINK_EXT_ACK");
+            SetOption(fd, NetlinkConst.NETLINK_CAP_ACK, "NETLINK_CAP_ACK");
+            SetOption(fd, NetlinkConst.NETLINK_GET_STRICT_CHK, "NETLINK_GET_STRICT_CHK");
+            var local = new sockaddr_nl { nl_family = NetlinkConst.AF_NETLINK };
+            Errno.Check(LibC.bind(fd, &local, sizeof(sockaddr_nl)), "bind AF_NETLINK");
+            int length = sizeof(sockaddr_nl);
+            Errno.Check(LibC.getsockname(fd, &local, &length), "getsockname AF_NETLINK");
+            return new NetlinkSocket(handle, local.nl_pid);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private static void SetOption(int fd, int option, string name)
+    {
+        int one = 1;
+        Errno.Check(LibC.setsockopt(fd, NetlinkConst.SOL_NETLINK, option, &one, sizeof(int)), "setsockopt " + name);
+    }
+
+    /// <summary>Sends a change request (NLM_F_ACK is added) and returns when the kernel acknowledged it.</summary>
+    public void Request(ref NetlinkWriter request, string operation)
+        => Exchange<object>(ref request, operation, decode: null, results: null);
+
+    /// <summary>Sends a request whose answer is data messages (a GET or a dump) and decodes each of them.</summary>
+    public List<T> Query<T>(ref NetlinkWriter request, string operation, MessageDecoder<T> decode) where T : class
+    {
+        var results = new List<T>();
+        Exchange(ref request, operation, decode, results);
+        return results;
+    }
+
+    private void Exchange<T>(ref NetlinkWriter request, string operation, MessageDecoder<T>? decode, List<T>? results) where T : class
+    {
+        ref var header = ref MemoryMarshal.AsRef<nlmsghdr>(request.Message);
+        bool dump = (header.nlmsg_flags & NetlinkConst.NLM_F_DUMP) == NetlinkConst.NLM_F_DUMP;
+        // A dump ends with NLMSG_DONE; anything else ends with its ACK, which we always ask for.
+        if (!dump) header.nlmsg_flags |= NetlinkConst.NLM_F_REQUEST | NetlinkConst.NLM_F_ACK;
+        else header.nlmsg_flags |= NetlinkConst.NLM_F_REQUEST;
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+        try
+        {
+            for (int attempt = 1; attempt <= MaxDumpAttempts; attempt++)
+            {
+                uint sequence = unchecked(++_sequence);
+                MemoryMarshal.AsRef<nlmsghdr>(request.Message).nlmsg_seq = sequence;
+                Send(request.Message, operation);
+                bool interrupted = ReadReplies(ref buffer, sequence, dump, operation, decode, results);
+                if (!interrupted) return;
+                results?.Clear();
+            }
+            throw new NetlinkException(operation, Errno.EINTR,
+                $"dump interrupted by concurrent changes {MaxDumpAttempts} times in a row (NLM_F_DUMP_INTR)");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Reads until the ACK / NLMSG_DONE of <paramref name="sequence"/>; returns whether the dump was interrupted.</summary>
+    private bool ReadReplies<T>(ref byte[] buffer, uint sequence, bool dump, string operation,
+        MessageDecoder<T>? decode, List<T>? results) where T : class
+    {
+        bool interrupted = false;
+        while (true)
+        {
+            int length = Receive(ref buffer, operation);
+            foreach (var message in new MessageReader(buffer.AsSpan(0, length)))
+            {
+                // Leftovers of an earlier exchange that was abandoned (an exception mid-dump) are skipped.
+                if (message.Header.nlmsg_seq != sequence || message.Header.nlmsg_pid != PortId) continue;
+                if ((message.Header.nlmsg_flags & NetlinkConst.NLM_F_DUMP_INTR) != 0) interrupted = true;
+                switch (message.Type)
+                {
+                    case NetlinkConst.NLMSG_NOOP:
+                        continue;
+                    case NetlinkConst.NLMSG_ERROR:
+                        var (errno, text) = NetlinkError.Decode(message);
+                        if (errno != 0) throw Failure(operation, errno, text);
+                        if (!dump) return interrupted;
+                        continue;
+                    case NetlinkConst.NLMSG_DONE:
+                        var (doneErrno, doneText) = NetlinkError.DecodeDone(message);
+                        if (doneErrno > 0) throw Failure(operation, doneErrno, doneText);
+                        return interrupted;
+                    case NetlinkConst.NLMSG_OVERRUN:
+                        throw new NetlinkException(operation, Errno.ENOBUFS, "NLMSG_OVERRUN");
+                    default:
+                        if (decode != null && results != null && decode(message) is { } value) results.Add(value);
+                        continue;
+                }
+            }
+        }
+    }
+
+    internal static NetlinkException Failure(string operation, int errno, string? text)
+        => errno == Errno.ENODEV ? new LinkNotFoundException(operation, errno, text) : new NetlinkException(operation, errno, text);
+
+    private void Send(ReadOnlySpan<byte> message, string operation)
+    {
+        bool added = false;
+        _fd.DangerousAddRef(ref added);
+        try
+        {
+            int fd = _fd.Fd;
+            fixed (byte* p = message)
+            {
+                nint ptr = (nint)p;
+                nuint len = (nuint)message.Length;
+                Errno.Retry("sendto " + operation, () =>
+                {
+                    var kernel = new sockaddr_nl { nl_family = NetlinkConst.AF_NETLINK };
+                    return LibC.sendto(fd, (void*)ptr, len, 0, &kernel, sizeof(sockaddr_nl));
+                });
+            }
+        }
+        finally
+        {
+            if (added) _fd.DangerousRelease();
+        }
+    }
+
+    /// <summary>
+    /// Receives one datagram from the kernel. It first peeks with MSG_TRUNC to learn the datagram's real size
+    /// so a large one (a link with many attributes) grows the buffer instead of being silently cut.
+    /// Datagrams not sent by the kernel (nl_pid != 0) are dropped: another process may write to our port.
+    /// </summary>
+    private int Receive(ref byte[] buffer, string operation)
+    {
+        bool added = false;
+        _fd.DangerousAddRef(ref added);
+        try
+        {
+            int fd = _fd.Fd;
+            while (true)
+            {
+                int size = (int)ReceiveInto(fd, buffer, NetlinkConst.MSG_PEEK | NetlinkConst.MSG_TRUNC, operation, out _);
+                if (size > buffer.Length)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(size);
+                }
+                int length = (int)ReceiveInto(fd, buffer, 0, operation, out uint sender);
+                if (sender == 0) return length;
+            }
+        }
+        finally
+        {
+            if (added) _fd.DangerousRelease();
+        }
+    }
+
+    private static long ReceiveInto(int fd, byte[] buffer, int flags, string operation, out uint sender)
+    {
+        sockaddr_nl from = default;
+        fixed (byte* p = buffer)
+        {
+            nint ptr = (nint)p;
+            nuint len = (nuint)buffer.Length;
+            sockaddr_nl* fromPtr = &from;
+            nint fromAddr = (nint)fromPtr;
+            long n = Errno.Retry("recvfrom " + operation, () =>
+            {
+                int addrLength = sizeof(sockaddr_nl);
+                return LibC.recvfrom(fd, (void*)ptr, len, flags, (sockaddr_nl*)fromAddr, &addrLength);
+            });
+            sender = from.nl_pid;
+            return n;
+        }
+    }
+
+    public void Dispose() => _fd.Dispose();
+}

@@ -1,0 +1,219 @@
+using System.Net.NetworkInformation;
+using Cni.Linux.Interop;
+using Cni.Linux.Netlink.Wire;
+using Cni.Linux.Netns;
+
+namespace Cni.Linux.Netlink;
+
+public sealed partial class RouteNetlink
+{
+    /// <summary>`ip link show dev NAME`. Throws <see cref="LinkNotFoundException"/> when there is none.</summary>
+    public Link GetLink(string name)
+    {
+        var w = new NetlinkWriter(Rtnl.RTM_GETLINK, 0);
+        try
+        {
+            w.Write(new ifinfomsg());
+            w.AttributeString(Rtnl.IFLA_IFNAME, name);
+            return Single(_socket.Query(ref w, "RTM_GETLINK " + name, DecodeLink), "RTM_GETLINK " + name);
+        }
+        finally { w.Dispose(); }
+    }
+
+    /// <summary>`ip link show` for the link with this index. Throws <see cref="LinkNotFoundException"/>.</summary>
+    public Link GetLink(int index)
+    {
+        var w = new NetlinkWriter(Rtnl.RTM_GETLINK, 0);
+        try
+        {
+            w.Write(new ifinfomsg { ifi_index = index });
+            return Single(_socket.Query(ref w, $"RTM_GETLINK index {index}", DecodeLink), $"RTM_GETLINK index {index}");
+        }
+        finally { w.Dispose(); }
+    }
+
+    /// <summary>`ip link show dev NAME`, returning false instead of throwing when it does not exist.</summary>
+    public bool TryGetLink(string name, out Link link)
+    {
+        try
+        {
+            link = GetLink(name);
+            return true;
+        }
+        catch (LinkNotFoundException)
+        {
+            link = null!;
+            return false;
+        }
+    }
+
+    /// <summary>`ip link show`: every link in the namespace.</summary>
+    public List<Link> ListLinks()
+    {
+        var w = new NetlinkWriter(Rtnl.RTM_GETLINK, NetlinkConst.NLM_F_DUMP);
+        try
+        {
+            w.Write(new ifinfomsg());
+            return _socket.Query(ref w, "RTM_GETLINK dump", DecodeLink);
+        }
+        finally { w.Dispose(); }
+    }
+
+    /// <summary>
+    /// `ip link add NAME [mtu N] [address MAC] type KIND ...`; fails with EEXIST if the name is taken.
+    /// Returns the new link as read back from the kernel.
+    /// </summary>
+    public Link CreateLink(LinkSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        string operation = $"RTM_NEWLINK {spec.Kind} {spec.Name}";
+        var w = EncodeCreateLink(spec);
+        try { _socket.Request(ref w, operation); }
+        finally { w.Dispose(); }
+        return GetLink(spec.Name);
+    }
+
+    internal static NetlinkWriter EncodeCreateLink(LinkSpec spec)
+    {
+        var w = new NetlinkWriter(Rtnl.RTM_NEWLINK, NetlinkConst.NLM_F_CREATE | NetlinkConst.NLM_F_EXCL);
+        w.Write(new ifinfomsg());
+        w.AttributeString(Rtnl.IFLA_IFNAME, spec.Name);
+        if (spec.Mtu is int mtu) w.AttributeU32(Rtnl.IFLA_MTU, (uint)mtu);
+        if (spec.Mac != null) w.AttributeMac(Rtnl.IFLA_ADDRESS, spec.Mac);
+        spec.WriteLinkAttributes(ref w);
+        using (w.Nest(Rtnl.IFLA_LINKINFO))
+        {
+            w.AttributeString(Rtnl.IFLA_INFO_KIND, spec.Kind);
+            if (spec.HasInfoData)
+            {
+                using var data = w.Nest(Rtnl.IFLA_INFO_DATA);
+                spec.WriteInfoData(ref w);
+            }
+        }
+        return w;
+    }
+
+    /// <summary>`ip link set dev X up`.</summary>
+    public void SetLinkUp(int index) => ChangeFlags(index, LinkFlags.Up, LinkFlags.Up, "up");
+
+    /// <summary>`ip link set dev X down`.</summary>
+    public void SetLinkDown(int index) => ChangeFlags(index, LinkFlags.Up, LinkFlags.None, "down");
+
+    /// <summary>`ip link set dev X promisc on|off`.</summary>
+    public void SetLinkPromisc(int index, bool on)
+        => ChangeFlags(index, LinkFlags.Promisc, on ? LinkFlags.Promisc : LinkFlags.None, on ? "promisc on" : "promisc off");
+
+    /// <summary>`ip link set dev X mtu N`.</summary>
+    public void SetLinkMtu(int index, int mtu)
+        => SetLink(index, $"mtu {mtu}", (ref NetlinkWriter w) => w.AttributeU32(Rtnl.IFLA_MTU, (uint)mtu));
+
+    /// <summary>`ip link set dev X address MAC`.</summary>
+    public void SetLinkMac(int index, PhysicalAddress mac)
+        => SetLink(index, $"address {mac}", (ref NetlinkWriter w) => w.AttributeMac(Rtnl.IFLA_ADDRESS, mac));
+
+    /// <summary>`ip link set dev X master BRIDGE`.</summary>
+    public void SetLinkMaster(int index, int masterIndex)
+        => SetLink(index, $"master {masterIndex}", (ref NetlinkWriter w) => w.AttributeU32(Rtnl.IFLA_MASTER, (uint)masterIndex));
+
+    /// <summary>`ip link set dev X nomaster`.</summary>
+    public void SetLinkNoMaster(int index)
+        => SetLink(index, "nomaster", (ref NetlinkWriter w) => w.AttributeU32(Rtnl.IFLA_MASTER, 0));
+
+    /// <summary>`ip link set dev X name NEW` (the link must be down).</summary>
+    public void SetLinkName(int index, string name)
+        => SetLink(index, "name " + name, (ref NetlinkWriter w) => w.AttributeString(Rtnl.IFLA_IFNAME, name));
+
+    /// <summary>`ip link set dev X netns NS`: moves the link; it disappears from this namespace.</summary>
+    public void SetLinkNetNs(int index, NetNs netns)
+        => SetLink(index, "netns " + netns.Path, (ref NetlinkWriter w) => w.AttributeU32(Rtnl.IFLA_NET_NS_FD, (uint)netns.Handle.Fd));
+
+    /// <summary>`ip link del dev X`. Deleting one end of a veth removes both. Throws <see cref="LinkNotFoundException"/>.</summary>
+    public void DeleteLink(int index)
+    {
+        var w = new NetlinkWriter(Rtnl.RTM_DELLINK, 0);
+        try
+        {
+            w.Write(new ifinfomsg { ifi_index = index });
+            _socket.Request(ref w, $"RTM_DELLINK index {index}");
+        }
+        finally { w.Dispose(); }
+    }
+
+    private delegate void AttributeWriter(ref NetlinkWriter writer);
+
+    private void SetLink(int index, string what, AttributeWriter attributes)
+    {
+        var w = new NetlinkWriter(Rtnl.RTM_NEWLINK, 0);
+        try
+        {
+            w.Write(new ifinfomsg { ifi_index = index });
+            attributes(ref w);
+            _socket.Request(ref w, $"RTM_NEWLINK index {index} {what}");
+        }
+        finally { w.Dispose(); }
+    }
+
+    private void ChangeFlags(int index, LinkFlags mask, LinkFlags value, string what)
+    {
+        var w = new NetlinkWriter(Rtnl.RTM_NEWLINK, 0);
+        try
+        {
+            w.Write(new ifinfomsg { ifi_index = index, ifi_flags = (uint)value, ifi_change = (uint)mask });
+            _socket.Request(ref w, $"RTM_NEWLINK index {index} {what}");
+        }
+        finally { w.Dispose(); }
+    }
+
+    private static Link Single(List<Link> links, string operation)
+        => links.Count > 0 ? links[0] : throw new LinkNotFoundException(operation, Errno.ENODEV, "no such link");
+
+    internal static Link? DecodeLink(NetlinkMessage message)
+    {
+        if (message.Type != Rtnl.RTM_NEWLINK) return null;
+        var info = message.Read<ifinfomsg>();
+        string name = "";
+        string? kind = null;
+        PhysicalAddress? mac = null;
+        int mtu = 0;
+        int? master = null, parent = null, netnsId = null;
+        var oper = OperState.Unknown;
+        LinkSpec? spec = null;
+        ReadOnlySpan<byte> data = default;
+        foreach (var a in message.Attributes<ifinfomsg>())
+        {
+            switch (a.Type)
+            {
+                case Rtnl.IFLA_IFNAME: name = a.String; break;
+                case Rtnl.IFLA_ADDRESS: mac = a.Mac; break;
+                case Rtnl.IFLA_MTU: mtu = (int)a.U32; break;
+                case Rtnl.IFLA_MASTER: master = (int)a.U32; break;
+                case Rtnl.IFLA_LINK: parent = (int)a.U32; break;
+                case Rtnl.IFLA_LINK_NETNSID: netnsId = a.I32; break;
+                case Rtnl.IFLA_OPERSTATE: oper = (OperState)a.U8; break;
+                case Rtnl.IFLA_LINKINFO:
+                    foreach (var li in a.Nested)
+                    {
+                        if (li.Type == Rtnl.IFLA_INFO_KIND) kind = li.String;
+                        else if (li.Type == Rtnl.IFLA_INFO_DATA) data = li.Value;
+                    }
+                    break;
+            }
+        }
+        var dataReader = new AttributeReader(data);
+        spec = kind switch
+        {
+            "bridge" => BridgeLink.Decode(name, dataReader),
+            "macvlan" => MacvlanLink.Decode(name, parent ?? 0, dataReader),
+            "ipvlan" => IpvlanLink.Decode(name, parent ?? 0, dataReader),
+            "vxlan" => VxlanLink.Decode(name, dataReader),
+            "veth" => new VethLink { Name = name },
+            "dummy" => new DummyLink { Name = name },
+            _ => null,
+        };
+        return new Link
+        {
+            Index = info.ifi_index, Name = name, Kind = kind, Mac = mac, Mtu = mtu, Flags = (LinkFlags)info.ifi_flags,
+            MasterIndex = master, OperState = oper, ParentIndex = parent, NetNsId = netnsId, Info = spec,
+        };
+    }
+}
