@@ -1,0 +1,139 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace Cni.Sdk;
+
+/// <summary>
+/// Executes the IPAM binary as the reference does (pkg/invoke): found in CNI_PATH, run with the caller's own
+/// environment with only CNI_COMMAND replaced, fed the exact stdin bytes the caller received, its stderr copied
+/// to ours. A failing delegate's error object is rethrown with the delegate's own code and "&lt;type&gt;: " in
+/// front of its message, so the runtime sees where it came from.
+/// </summary>
+public sealed class ExecIpam : IIpamInvoker
+{
+    private readonly TextWriter _stderr;
+
+    /// <param name="stderr">Where the delegate's stderr is copied; our stderr by default.</param>
+    public ExecIpam(TextWriter? stderr = null) => _stderr = stderr ?? Console.Error;
+
+    public Result Add(CmdArgs a)
+    {
+        var stdout = Exec(a, "ADD");
+        try
+        {
+            return ResultJson.Decode(stdout, a.Config.CniVersion);
+        }
+        catch (CniException e)
+        {
+            throw new CniException(e.Code, $"{TypeOf(a)}: {e.Message}", e.Details, e);
+        }
+    }
+
+    public void Del(CmdArgs a) => Exec(a, "DEL");
+    public void Check(CmdArgs a) => Exec(a, "CHECK");
+    public void Gc(CmdArgs a) => Exec(a, "GC");
+    public void Status(CmdArgs a) => Exec(a, "STATUS");
+
+    /// <summary>
+    /// Finds <paramref name="type"/> in the CNI_PATH directories. A missing binary is code 7 (invalid network
+    /// config): the config names a plugin this host does not have, which retrying will not fix. The reference
+    /// says 999 "failed to find plugin".
+    /// </summary>
+    public static string Find(string type, IReadOnlyList<string> path)
+    {
+        if (string.IsNullOrEmpty(type))
+            throw new CniException(CniErrorCode.InvalidNetworkConfig, "no IPAM type configured", "\"ipam\" needs a \"type\"");
+        if (type.Contains('/') || type is "." or "..")
+            throw new CniException(CniErrorCode.InvalidNetworkConfig, $"invalid IPAM plugin name \"{type}\"",
+                "a plugin type is a file name, not a path");
+        foreach (var dir in path)
+        {
+            var candidate = System.IO.Path.Combine(dir, type);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new CniException(CniErrorCode.InvalidNetworkConfig, $"failed to find plugin \"{type}\" in path [{string.Join(" ", path)}]");
+    }
+
+    private static string TypeOf(CmdArgs a) => a.Config.Ipam?.Type ?? "";
+
+    private byte[] Exec(CmdArgs a, string verb)
+    {
+        string type = TypeOf(a);
+        string file = Find(type, a.Path);
+        var psi = new ProcessStartInfo(file)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.Environment.Clear();
+        var env = a.Environment.Count > 0 ? a.Environment : CurrentEnvironment();
+        foreach (var (k, v) in env) psi.Environment[k] = v;
+        psi.Environment["CNI_COMMAND"] = verb;
+
+        Process p;
+        try
+        {
+            p = Process.Start(psi) ?? throw new Win32Exception("process did not start");
+        }
+        catch (Win32Exception e)
+        {
+            throw new CniException(CniErrorCode.Internal, $"{type}: cannot execute {file}", e.Message, e);
+        }
+        using (p)
+        {
+            // Read both pipes while writing stdin: a delegate that writes before reading must not deadlock us.
+            using var stdout = new MemoryStream();
+            var outTask = p.StandardOutput.BaseStream.CopyToAsync(stdout);
+            var errTask = p.StandardError.ReadToEndAsync();
+            try
+            {
+                p.StandardInput.BaseStream.Write(a.StdinData);
+                p.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The delegate exited without reading stdin; its exit status says what happened.
+            }
+            p.WaitForExit();
+            outTask.GetAwaiter().GetResult();
+            var stderr = errTask.GetAwaiter().GetResult();
+            if (stderr.Length > 0) _stderr.Write(stderr);
+            if (p.ExitCode != 0) throw DelegateError(type, p.ExitCode, stdout.ToArray(), stderr);
+            return stdout.ToArray();
+        }
+    }
+
+    /// <summary>The delegate's error object, or (like libcni) its stderr text when stdout holds none.</summary>
+    private static CniException DelegateError(string type, int exitCode, byte[] stdout, string stderr)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(stdout);
+            var e = doc.RootElement;
+            if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("code", out var c) && c.TryGetUInt32(out uint code)
+                && e.TryGetProperty("msg", out var m) && m.ValueKind == JsonValueKind.String)
+            {
+                string? details = e.TryGetProperty("details", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+                return new CniException((CniErrorCode)code, $"{type}: {m.GetString()}", details);
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        var text = Encoding.UTF8.GetString(stdout).Trim();
+        if (text.Length == 0) text = stderr.Trim();
+        return new CniException(CniErrorCode.Internal, $"{type}: exited with status {exitCode}", text.Length > 0 ? text : null);
+    }
+
+    private static Dictionary<string, string> CurrentEnvironment()
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            if (e.Key is string k && e.Value is string v) env[k] = v;
+        return env;
+    }
+}
