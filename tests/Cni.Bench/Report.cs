@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace Cni.Bench;
+
+/// <summary>Prints the results table and the derived lines (peak RSS, scaling with a full store).</summary>
+internal static class Report
+{
+    /// <summary>Goal for our peak RSS per invocation.</summary>
+    public const long MaxRssKbGoal = 8 * 1024;
+
+    private const string RowFormat = "{0,-30} {1,9} {2,9} {3,9} {4,9} {5,9}  {6}";
+
+    public static void Print(IReadOnlyList<RowResult> results, Side ours, Side reference)
+    {
+        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, RowFormat,
+            "row (wall ms, spawn to exit)", "ours p50", "ours p99", "ref p50", "ref p99", "ours/ref", "goal"));
+        Console.WriteLine(new string('-', 100));
+        foreach (var r in results)
+        {
+            if (r.Skipped is not null || r.Error is not null)
+            {
+                var why = r.Skipped ?? "ERROR: " + r.Error;
+                Console.WriteLine($"{r.Row.Name,-30} {why}");
+                continue;
+            }
+            var ratio = r.Ours.P50 / r.Ref.P50;
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, RowFormat, r.Row.Name,
+                Ms(r.Ours.P50), Ms(r.Ours.P99), Ms(r.Ref.P50), Ms(r.Ref.P99), ratio.ToString("0.00", CultureInfo.InvariantCulture),
+                r.Row.Goal.MaxRatio is { } max ? $"<= {max:0.0#}  {Verdict(ratio <= max)}" : "-"));
+        }
+        Console.WriteLine();
+        PrintRss(ours, reference);
+        PrintScaling(results);
+    }
+
+    private static void PrintRss(Side ours, Side reference)
+    {
+        if (ours.AllRuns.MaxRssKb == 0)
+        {
+            Console.WriteLine("peak RSS per invocation: no completed invocations of ours");
+            return;
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"peak RSS per invocation (max over all runs): ours {Mb(ours.AllRuns.MaxRssKb)}, reference {Mb(reference.AllRuns.MaxRssKb)}; " +
+            $"goal ours <= {Mb(MaxRssKbGoal)}  {Verdict(ours.AllRuns.MaxRssKb <= MaxRssKbGoal)}"));
+    }
+
+    private static void PrintScaling(IReadOnlyList<RowResult> results)
+    {
+        foreach (var full in results.Where(r => r.Row.Baseline is not null))
+        {
+            var empty = results.FirstOrDefault(r => r.Row.Name == full.Row.Baseline);
+            if (empty is null || !Completed(empty) || !Completed(full))
+            {
+                Console.WriteLine($"{full.Row.Name}: scaling not measured (a row was skipped or failed)");
+                continue;
+            }
+            var scaling = full.Ours.P50 / empty.Ours.P50;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{empty.Row.Name} p50, empty store -> {full.Row.Name}: ours {Ms(empty.Ours.P50)} -> {Ms(full.Ours.P50)} ms, " +
+                $"reference {Ms(empty.Ref.P50)} -> {Ms(full.Ref.P50)} ms; ours(1000)/ours(empty) {scaling:0.00} " +
+                $"(goal <= {Rows.MaxScaling:0.0})  {Verdict(scaling <= Rows.MaxScaling)}"));
+        }
+    }
+
+    private static bool Completed(RowResult r) => r.Skipped is null && r.Error is null && r.Ours.Count > 0;
+
+    private static string Verdict(bool ok) => ok ? "PASS" : "MISS";
+
+    private static string Ms(double ms) => ms.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string Mb(long kb) => (kb / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB";
+}

@@ -1,0 +1,34 @@
+namespace Cni.Bench;
+
+/// <summary>Wall times of one side of one row, plus the largest peak RSS seen.</summary>
+internal sealed class Stats
+{
+    private readonly List<double> _wallMs = [];
+
+    public int Count => _wallMs.Count;
+    public long MaxRssKb { get; private set; }
+
+    public void Add(Sample s)
+    {
+        _wallMs.Add(s.WallMs);
+        NoteRss(s);
+    }
+
+    /// <summary>Untimed helper calls (the DEL after a timed ADD) still count towards peak RSS.</summary>
+    public void NoteRss(Sample s) => MaxRssKb = Math.Max(MaxRssKb, s.MaxRssKb);
+
+    public double P50 => Percentile(50);
+    public double P99 => Percentile(99);
+
+    /// <summary>Nearest-rank percentile: an actual sample, never an interpolation between two.</summary>
+    public double Percentile(double p)
+    {
+        if (_wallMs.Count == 0)
+        {
+            return double.NaN;
+        }
+        var sorted = _wallMs.Order().ToArray();
+        var rank = (int)Math.Ceiling(p / 100.0 * sorted.Length);
+        return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
+    }
+}
