@@ -256,4 +256,43 @@ public class DispatcherEnvTests
         Assert.Equal(["code", "msg", "details"], e.EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Number, e.GetProperty("code").ValueKind);
     }
+
+    [Theory] // own netns: code 8 for ADD and DEL, checked before the handler so nothing is created
+    [InlineData("ADD")]
+    [InlineData("DEL")]
+    public void Own_netns_is_code_8(string verb)
+    {
+        var env = Skel.Env(verb);
+        env["CNI_NETNS"] = "/proc/self/ns/net";
+        var o = Skel.Run(_plugin, env, Skel.Conf());
+        Assert.Equal(8u, o.Error.Code);
+        Assert.Empty(_plugin.Calls);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("true")]
+    [InlineData("TRUE")]
+    public void Own_netns_override_skips_the_check(string value)
+    {
+        var env = Skel.Env("ADD");
+        env["CNI_NETNS"] = "/proc/self/ns/net";
+        env["CNI_NETNS_OVERRIDE"] = value;
+        Assert.Equal(0, Skel.Run(_plugin, env, Skel.Conf()).Exit);
+        Assert.Equal(["ADD"], _plugin.Calls);
+    }
+
+    [Fact] // CHECK is not subject to it, and a netns that cannot be opened is the handler's business
+    public void Own_netns_check_only_for_add_and_del()
+    {
+        var env = Skel.Env("CHECK");
+        env["CNI_NETNS"] = "/proc/self/ns/net";
+        Assert.Equal(0, Skel.Run(_plugin, env, Skel.Conf()).Exit);
+        var del = Skel.Env("DEL");
+        del["CNI_NETNS"] = "/nonexistent/netns";
+        Assert.Equal(0, Skel.Run(_plugin, del, Skel.Conf()).Exit);
+        var file = Skel.Env("ADD");
+        file["CNI_NETNS"] = "/etc/hostname"; // exists, but is not a namespace
+        Assert.Equal(0, Skel.Run(_plugin, file, Skel.Conf()).Exit);
+    }
 }

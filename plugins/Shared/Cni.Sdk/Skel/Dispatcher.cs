@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cni.Linux.Netns;
 
 namespace Cni.Sdk;
 
@@ -25,6 +26,13 @@ public sealed partial class Dispatcher
         _stdout = stdout;
         _stderr = stderr;
     }
+
+    /// <summary>
+    /// Whether a CNI_NETNS path is the plugin's own network namespace (code 8 for ADD and DEL). Injectable for
+    /// tests; the default compares nsfs identities and answers false when the path cannot be opened, because a
+    /// missing netns is the handler's business (DEL must still succeed then).
+    /// </summary>
+    public Func<string, bool> IsOwnNetns { get; init; } = DefaultIsOwnNetns;
 
     /// <summary>Runs one invocation and returns the process exit code (0 success, 1 error).</summary>
     public int Run(ICniPlugin plugin, string about)
@@ -83,6 +91,7 @@ public sealed partial class Dispatcher
             Config = NetConf.FromJson(root),
             Environment = _environment,
         };
+        CheckNotOwnNetns(command, env.Netns);
         switch (command)
         {
             case "ADD":
@@ -135,6 +144,32 @@ public sealed partial class Dispatcher
         if (!supported.Contains(version, StringComparer.Ordinal))
             throw new CniException(CniErrorCode.IncompatibleVersion, "incompatible CNI versions",
                 $"config is \"{version}\", plugin supports [{string.Join(" ", supported.Select(v => $"\"{v}\""))}]");
+    }
+
+    /// <summary>
+    /// Step 8: configuring the plugin's own namespace as a container's would rewire the host. The reference runs
+    /// this check after the handler (printing a result and then an error); it runs before here, so nothing
+    /// is created. CNI_NETNS_OVERRIDE=1/true skips it, as in the reference.
+    /// </summary>
+    private void CheckNotOwnNetns(string command, string netns)
+    {
+        if (command is not ("ADD" or "DEL") || netns.Length == 0) return;
+        if ((_getenv("CNI_NETNS_OVERRIDE") ?? "").ToLowerInvariant() is "1" or "true") return;
+        if (IsOwnNetns(netns))
+            throw new CniException(CniErrorCode.InvalidNetNs, "plugin's netns and netns from CNI_NETNS should not be the same",
+                $"CNI_NETNS={netns} is the plugin's own network namespace; set CNI_NETNS_OVERRIDE=1 to allow it");
+    }
+
+    private static bool DefaultIsOwnNetns(string path)
+    {
+        try
+        {
+            return NetNs.IsProcessNamespace(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static byte[] VersionAnswer(ICniPlugin plugin) => CniJson.Write(w =>
