@@ -1,1 +1,1 @@
-return 0; // placeholder: replaced when the plugin lands
+return Cni.Sdk.PluginMain.Run(new Cni.Ipam.Static.StaticPlugin(), "CNI static IPAM plugin (C#): fixed addresses, routes and DNS");

@@ -1,0 +1,216 @@
+using System.Net;
+using System.Text;
+using Cni.Linux.FileSystem;
+using Cni.Sdk;
+
+namespace Cni.Ipam.HostLocal;
+
+/// <summary>
+/// The reference host-local's on-disk store, shared with it in place. <c>&lt;dataDir&gt;/&lt;network&gt;/</c> holds
+/// <c>lock</c> (flock), <c>last_reserved_ip.N</c> (round-robin cursor of range set N) and one file per lease,
+/// named by the address, holding <c>&lt;containerID&gt;\r\n&lt;ifname&gt;</c>. Those files stay the truth.
+/// <para>
+/// Beside them, <c>.cni/owners/&lt;key&gt;/&lt;ip&gt;</c> is an owner index made of hard links to the lease
+/// files, so lookups by owner read one small directory instead of every lease. Hard links keep it honest:
+/// an index entry is trusted only while it is the same inode as the lease file of that name, and the
+/// reference, which walks subdirectories when releasing, sees the same content there and deletes both.
+/// <c>.cni/state</c> records the directory's mtime after our last change; when it differs at open, someone
+/// else changed the leases and the index is rebuilt from the lease files (see <see cref="StoreState"/>).
+/// </para>
+/// <para>
+/// A lease is written to <c>.cni/tmp</c>, fsynced, then link(2)ed to its address name (link fails if the
+/// name exists, like O_EXCL), so it is never torn or empty. Open takes the lock for the store's lifetime.
+/// </para>
+/// </summary>
+public sealed partial class DiskIpStore : IIpStore
+{
+    private const string LockName = "lock", LastReservedPrefix = "last_reserved_ip.", MetaName = ".cni";
+    private static readonly UnixFileMode LeaseMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private static readonly UnixFileMode DirMode = LeaseMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+    private readonly FileLock _lock;
+    private readonly string _metaDir, _tmpDir, _ownersDir, _statePath;
+    private readonly Dictionary<LeaseOwner, string> _pendingTemp = [];
+    private int _leaseCount;
+    private bool _changedNames, _stateStale;
+
+    public string NetworkDir { get; }
+
+    /// <summary>True when this open had to rebuild the index (someone else changed the directory).</summary>
+    public bool Reconciled { get; private set; }
+
+    private DiskIpStore(string networkDir, FileLock fileLock)
+    {
+        NetworkDir = networkDir;
+        _lock = fileLock;
+        _metaDir = Path.Combine(networkDir, MetaName);
+        _tmpDir = Path.Combine(_metaDir, "tmp");
+        _ownersDir = Path.Combine(_metaDir, "owners");
+        _statePath = Path.Combine(_metaDir, "state");
+    }
+
+    /// <summary>
+    /// Creates <c>&lt;dataDir&gt;/&lt;network&gt;</c> if needed and takes its lock, waiting at most
+    /// <paramref name="lockTimeout"/> (then error 11). The network name must be a plain directory name.
+    /// </summary>
+    public static DiskIpStore Open(string dataDir, string network, TimeSpan lockTimeout)
+    {
+        HostLocalConfig.ValidateNetworkName(network);
+        var dir = Path.Combine(dataDir, network);
+        FileLock fileLock;
+        try
+        {
+            Directory.CreateDirectory(dir, DirMode);
+            fileLock = FileLock.Acquire(Path.Combine(dir, LockName), lockTimeout);
+        }
+        catch (LockTimeoutException e)
+        {
+            throw new CniException(CniErrorCode.TryAgainLater, $"host-local store {dir} is busy", e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CniException(CniErrorCode.IoFailure, $"cannot open host-local store {dir}: {e.Message}");
+        }
+        var store = new DiskIpStore(dir, fileLock);
+        try
+        {
+            store.Prepare();
+            return store;
+        }
+        catch (Exception e)
+        {
+            fileLock.Dispose();
+            if (e is IOException or UnauthorizedAccessException)
+                throw new CniException(CniErrorCode.IoFailure, $"cannot prepare host-local store {dir}: {e.Message}");
+            throw;
+        }
+    }
+
+    /// <summary>Under the lock: clear what a crashed run left in tmp, then trust or rebuild the index.</summary>
+    private void Prepare()
+    {
+        Directory.CreateDirectory(_tmpDir, DirMode);
+        Directory.CreateDirectory(_ownersDir, DirMode);
+        // Temporary files only live while their writer holds the lock, so any found now are a crash's debris.
+        foreach (var f in Directory.EnumerateFiles(_tmpDir)) File.Delete(f);
+
+        StoreState? state = File.Exists(_statePath) ? StoreState.Parse(File.ReadAllText(_statePath)) : null;
+        if (state is { } s && FileStatus.TryGet(NetworkDir, out var st) && st.MtimeNs == s.DirMtimeNs
+            && (s.Settled || CountLeaseNames() == s.LeaseCount))
+        {
+            _leaseCount = s.LeaseCount;
+            return;
+        }
+        Reconcile();
+    }
+
+    public bool Reserve(LeaseOwner owner, IPAddress ip, int rangeSetIndex)
+    {
+        if (!_pendingTemp.TryGetValue(owner, out var tmp))
+        {
+            tmp = DurableFile.WriteTemp(_tmpDir, Encoding.UTF8.GetBytes(owner.FileContent), LeaseMode, fsync: true);
+            _pendingTemp[owner] = tmp;
+        }
+        var name = IpText.FileName(ip);
+        if (!DurableFile.TryLink(tmp, Path.Combine(NetworkDir, name))) return false;
+        _changedNames = true;
+        _leaseCount++;
+        LinkIntoIndex(tmp, owner, name);
+        // The temp name has done its job; the next reservation for this owner gets a fresh inode.
+        File.Delete(tmp);
+        _pendingTemp.Remove(owner);
+        DurableFile.WriteAtomic(Path.Combine(NetworkDir, LastReservedPrefix + rangeSetIndex), _tmpDir,
+            Encoding.ASCII.GetBytes(name), LeaseMode, fsync: false);
+        return true;
+    }
+
+    public IPAddress? LastReservedIp(int rangeSetIndex)
+    {
+        try
+        {
+            var text = File.ReadAllText(Path.Combine(NetworkDir, LastReservedPrefix + rangeSetIndex)).Trim();
+            return IpText.TryParse(text, out var ip) ? ip : null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or IOException)
+        {
+            return null; // a lost cursor only costs round-robin order, as in the reference
+        }
+    }
+
+    public IReadOnlyList<IPAddress> GetByOwner(LeaseOwner owner) => IndexLookup(owner);
+
+    public IReadOnlyList<IPAddress> FindForRelease(LeaseOwner owner)
+    {
+        var exact = IndexLookup(owner);
+        return exact.Count > 0 || owner.IsLegacy ? exact : IndexLookup(new LeaseOwner(owner.ContainerId, ""));
+    }
+
+    public void Release(IPAddress ip)
+    {
+        var name = IpText.FileName(ip);
+        var path = Path.Combine(NetworkDir, name);
+        string content;
+        try
+        {
+            content = File.ReadAllText(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return;
+        }
+        // The lease file first: it is the truth. A crash before the index link goes leaves a link that no
+        // longer matches any lease, which lookups prune.
+        File.Delete(path);
+        _changedNames = true;
+        _leaseCount = Math.Max(0, _leaseCount - 1);
+        if (LeaseOwner.TryParse(content, out var owner)) UnlinkFromIndex(owner, name);
+    }
+
+    public IReadOnlyList<Lease> ListAll()
+    {
+        var list = new List<Lease>();
+        foreach (var (name, ip) in LeaseNames())
+        {
+            string content;
+            try
+            {
+                content = File.ReadAllText(Path.Combine(NetworkDir, name));
+            }
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+            if (LeaseOwner.TryParse(content, out var owner)) list.Add(new Lease(ip, owner));
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// Makes the new names durable before the result is printed, records the directory state for the next
+    /// open, and releases the lock.
+    /// </summary>
+    public void Dispose()
+    {
+        try
+        {
+            foreach (var tmp in _pendingTemp.Values) File.Delete(tmp);
+            _pendingTemp.Clear();
+            if (_changedNames) DurableFile.SyncDirectory(NetworkDir);
+            if (_changedNames || _stateStale) WriteState();
+        }
+        finally
+        {
+            _lock.Dispose();
+        }
+    }
+
+    private void WriteState()
+    {
+        if (!FileStatus.TryGet(NetworkDir, out var st)) return;
+        // If the kernel clock has not yet left the tick our last change was stamped in, a change made in the
+        // same tick by someone else would keep the same mtime; then the next open also compares the count.
+        bool settled = FileStatus.CoarseNowNs() > st.MtimeNs;
+        var state = new StoreState(st.MtimeNs, _leaseCount, settled);
+        DurableFile.WriteAtomic(_statePath, _tmpDir, Encoding.ASCII.GetBytes(state.Serialize()), LeaseMode, fsync: false);
+    }
+}
