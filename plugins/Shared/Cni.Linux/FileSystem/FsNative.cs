@@ -55,10 +55,10 @@ internal static unsafe partial class FsNative
         [FieldOffset(28)] public ushort stx_mode;
         [FieldOffset(32)] public ulong stx_ino;
         [FieldOffset(40)] public ulong stx_size;
-        [FieldOffset(112)] public long stx_ctime_sec;
-        [FieldOffset(120)] public uint stx_ctime_nsec;
-        [FieldOffset(128)] public long stx_mtime_sec;
-        [FieldOffset(136)] public uint stx_mtime_nsec;
+        [FieldOffset(96)] public long stx_ctime_sec;
+        [FieldOffset(104)] public uint stx_ctime_nsec;
+        [FieldOffset(112)] public long stx_mtime_sec;
+        [FieldOffset(120)] public uint stx_mtime_nsec;
     }
 
     /// <summary>The errno of the last call, as an IOException that names the operation and path.</summary>
