@@ -1,1 +1,1 @@
-return 0; // placeholder: replaced when the plugin lands
+return Cni.Sdk.PluginMain.Run(new Cni.Plugins.Loopback.LoopbackPlugin(), "CNI loopback plugin (C#, NativeAOT)");

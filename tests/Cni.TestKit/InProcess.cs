@@ -1,0 +1,33 @@
+using System.Text;
+using Cni.Sdk;
+
+namespace Cni.TestKit;
+
+/// <summary>
+/// Runs a plugin in-process through the real skel (the SDK's Dispatcher) with an injected environment, stdin and
+/// stdout, exactly as the binary would run, without publishing it first.
+/// </summary>
+public static class InProcess
+{
+    public static ExecResult Run(ICniPlugin plugin, IReadOnlyDictionary<string, string> env, string stdin)
+    {
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes(stdin));
+        using var output = new MemoryStream();
+        var err = new StringWriter();
+        int code = new Dispatcher(k => env.TryGetValue(k, out var v) ? v : null, env, input, output, err).Run(plugin, "test");
+        return new ExecResult(code, Encoding.UTF8.GetString(output.ToArray()), err.ToString());
+    }
+
+    /// <summary>The CNI_* environment for one verb (null values are left out).</summary>
+    public static Dictionary<string, string> Env(string command, string? containerId = null, string? netns = null,
+        string? ifname = null, string? args = null, string? path = null)
+    {
+        var env = new Dictionary<string, string> { ["CNI_COMMAND"] = command };
+        if (containerId != null) env["CNI_CONTAINERID"] = containerId;
+        if (netns != null) env["CNI_NETNS"] = netns;
+        if (ifname != null) env["CNI_IFNAME"] = ifname;
+        if (args != null) env["CNI_ARGS"] = args;
+        env["CNI_PATH"] = path ?? Repo.OutBin;
+        return env;
+    }
+}
