@@ -18,6 +18,17 @@ public static class InProcess
         return new ExecResult(code, Encoding.UTF8.GetString(output.ToArray()), err.ToString());
     }
 
+    /// <summary>
+    /// Runs the plugin in-process as if it had been started inside <paramref name="host"/> (a throwaway "host"
+    /// namespace): the skel runs on a dedicated thread switched into it, so every socket, /proc/sys write and
+    /// delegated IPAM process the plugin creates belongs to that namespace, never to the machine's own.
+    /// </summary>
+    public static ExecResult RunIn(TestNetns host, ICniPlugin plugin, IReadOnlyDictionary<string, string> env, string stdin)
+    {
+        using var ns = Cni.Linux.Netns.NetNs.Open(host.Path);
+        return ns.Run(() => Run(plugin, env, stdin));
+    }
+
     /// <summary>The CNI_* environment for one verb (null values are left out).</summary>
     public static Dictionary<string, string> Env(string command, string? containerId = null, string? netns = null,
         string? ifname = null, string? args = null, string? path = null)
