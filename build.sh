@@ -191,28 +191,47 @@ test_deps() {
 
 # Every test project: tests/*/*.Tests.csproj (and conformance/ ones when they appear). Run one by one so
 # the summary can say which project failed; all run even after a failure.
+test_counts() { # "passed P, failed F, skipped S of T" from a VSTest console log
+    local log="$1" n k out=""
+    for k in Passed Failed Skipped; do
+        n="$(grep -E "^ +$k: +[0-9]+" "$log" | tail -n1 | grep -oE '[0-9]+' || true)"
+        out+="${k,,} ${n:-0}, "
+    done
+    n="$(grep -E '^Total tests: +[0-9]+' "$log" | tail -n1 | grep -oE '[0-9]+' || true)"
+    if [ -n "$n" ]; then printf '%s\n' "${out%, } of $n"; else echo "no tests found"; fi
+}
+
 run_tests() {
-    local projects=() p name log rc failed=0 line
-    mapfile -t projects < <(compgen -G 'tests/*/*.Tests.csproj'; compgen -G 'conformance/*/*.Tests.csproj' || true)
+    local projects=() p name log rc failed=0 start
+    mapfile -t projects < <({ compgen -G 'tests/*/*.Tests.csproj'; compgen -G 'conformance/*/*.Tests.csproj'; } | sort || true)
     [ "${#projects[@]}" -gt 0 ] || die "no test projects found"
-    mkdir -p "$ROOT/out/test-logs"
+    mkdir -p "$ROOT/out/test-logs" "$STAGE"
+    # Build them all first in one parallel msbuild run (shared libraries compile once), then test --no-build.
+    say "Building ${#projects[@]} test projects"
+    { echo '<Solution>'; for p in "${projects[@]}"; do echo "  <Project Path=\"../../$p\" />"; done; echo '</Solution>'; } \
+        >"$STAGE/tests.slnx"
+    dotnet build "$STAGE/tests.slnx" -m -nologo -warnaserror -clp:ErrorsOnly || die "test projects do not build"
     local summary=()
     for p in "${projects[@]}"; do
         name="$(basename "$p" .csproj)"
         log="$ROOT/out/test-logs/$name.log"
         say "dotnet test $p"
+        start=$SECONDS
         set +e
-        dotnet test "$p" -nologo -warnaserror --logger "console;verbosity=normal" 2>&1 | tee "$log"
+        # normal verbosity lists every test, and every skip with its reason, in the CI log.
+        dotnet test "$p" --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
         rc=${PIPESTATUS[0]}
         set -e
-        line="$(grep -E '(Passed|Failed)!? +- +Failed: ' "$log" | tail -n1 | sed 's/^ *//')"
-        [ -n "$line" ] || line="$(grep -E '^(Total tests|No test is available)' "$log" | tail -n1)"
-        [ -n "$line" ] || line="(no summary line; see out/test-logs/$name.log)"
-        if [ "$rc" -ne 0 ]; then failed=$((failed + 1)); summary+=("FAIL  $name: $line"); else summary+=("ok    $name: $line"); fi
+        if [ "$rc" -ne 0 ]; then
+            failed=$((failed + 1))
+            summary+=("$(printf 'FAIL  %-22s %s (exit %s, %ss)' "$name" "$(test_counts "$log")" "$rc" $((SECONDS - start)))")
+        else
+            summary+=("$(printf 'ok    %-22s %s (%ss)' "$name" "$(test_counts "$log")" $((SECONDS - start)))")
+        fi
     done
-    say "Test summary"
+    say "Test summary (logs in out/test-logs/)"
     printf '    %s\n' "${summary[@]}"
-    [ "$failed" -eq 0 ] || die "$failed of ${#projects[@]} test projects failed (logs in out/test-logs/)"
+    [ "$failed" -eq 0 ] || die "$failed of ${#projects[@]} test projects failed"
     say "All ${#projects[@]} test projects passed"
 }
 
