@@ -31,7 +31,7 @@ public sealed class ExcludeList
     }
 
     /// <summary>How many addresses of <paramref name="range"/> are excluded, gateways not counted twice.</summary>
-    internal UInt128 CountIn(IpRange range, IPAddress gateway, out bool gatewayExcluded)
+    public UInt128 CountIn(IpRange range, IPAddress gateway, out bool gatewayExcluded)
     {
         var merged = _blocks.Where(b => b.V4 == range.IsIPv4)
             .Select(b => (First: UInt128.Max(b.First, range.StartNumber), Last: UInt128.Min(b.Last, range.EndNumber)))
