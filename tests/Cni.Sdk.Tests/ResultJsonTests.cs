@@ -178,4 +178,13 @@ public class ResultJsonTests
         Assert.Equal("cni0", a.Interfaces[0].Name);
         Assert.Single(a.Dns.Nameservers);
     }
+
+    [Fact] // a plugin that forgot an address gets a 999, not a "/0" in its output
+    public void Unset_addresses_are_refused()
+    {
+        var noIp = new Result { Ips = [new IpConfig()] };
+        Assert.Equal(CniErrorCode.Internal, Assert.Throws<CniException>(() => ResultJson.Encode(noIp, "1.1.0")).Code);
+        var noDst = new Result { Routes = [new Route { Gw = IPAddress.Parse("10.0.0.1") }] };
+        Assert.Equal(CniErrorCode.Internal, Assert.Throws<CniException>(() => ResultJson.Encode(noDst, "0.4.0")).Code);
+    }
 }

@@ -18,6 +18,7 @@ public static partial class ResultJson
     public static byte[] Encode(Result r, string version)
     {
         var family = ResultFamilies.Of(version);
+        CheckComplete(r);
         if (family == ResultFamily.Legacy && r.Ips.Count == 0)
             throw new CniException(CniErrorCode.IncompatibleVersion, "cannot convert: no valid IP addresses",
                 $"a {version} result needs at least one IP address");
@@ -29,6 +30,18 @@ public static partial class ResultJson
             else WriteModernBody(w, r, family);
             w.WriteEndObject();
         });
+    }
+
+    /// <summary>
+    /// A default <see cref="Linux.Net.Cidr"/> has no address and would print as "/0": refuse it as a plugin bug
+    /// (999) instead of handing the runtime an unparsable result.
+    /// </summary>
+    private static void CheckComplete(Result r)
+    {
+        if (r.Ips.Any(ip => ip.Address.Address is null))
+            throw new CniException(CniErrorCode.Internal, "invalid result: an IP entry has no address");
+        if (r.Routes.Any(rt => rt.Dst.Address is null))
+            throw new CniException(CniErrorCode.Internal, "invalid result: a route has no destination");
     }
 
     private static void WriteModernBody(Utf8JsonWriter w, Result r, ResultFamily family)
