@@ -255,7 +255,7 @@ bench() {
         dotnet publish tests/Cni.Bench/Spawner -c Release -r "$RID" -nologo -warnaserror -clp:ErrorsOnly \
             -o "$STAGE/bench" || die "spawner publish failed"
     fi
-    dotnet build tests/Cni.Bench -c Release -nologo -warnaserror -clp:ErrorsOnly || die "benchmark build failed"
+    dotnet build tests/Cni.Bench -c Release -nologo -warnaserror -v:q || die "benchmark build failed"
     say "Benchmark: ours (out/bin) vs reference ($REF_BIN)"
     dotnet run -c Release --no-build --project tests/Cni.Bench -- \
         --ours "$OUT_BIN" --ref "$REF_BIN" --spawner "$spawner" "$@"

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Cni.Bench;
 
 // Benchmark: our NativeAOT plugins (out/bin) against the reference plugins (/usr/lib/cni), side by side in
@@ -41,14 +42,20 @@ var isRoot = Tools.IsRoot();
 var spawn = new Spawn(spawner);
 using var ours = Side.Create("ours", oursDir, withNetns: isRoot);
 using var reference = Side.Create("ref", refDir, withNetns: isRoot);
-// Ctrl-C stops after the current invocation, so the namespaces and temp dirs are still removed.
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; Runner.Cancelled = true; };
+// Ctrl-C or SIGTERM stops after the current invocation, so the namespaces and temp dirs are still removed.
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-var floor = spawn.Run("/bin/true", new Dictionary<string, string>(), "");
+// What the spawner itself costs and leaves in ru_maxrss: the same measurement of /bin/true.
+var floor = new Stats();
+for (var i = 0; i < 21; i++)
+{
+    floor.Add(spawn.Run("/bin/true", new Dictionary<string, string>(), ""));
+}
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"ours: {oursDir}   reference: {refDir}   N={iterations} per side (alternating), warm-up {warmup}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"measurement floor (/bin/true through the spawner): {floor.WallMs:0.000} ms, {floor.MaxRssKb} KiB peak RSS"));
+    $"measurement floor (/bin/true through the spawner): p50 {floor.P50:0.000} ms, peak RSS {floor.MaxRssKb} KiB"));
 if (!isRoot)
 {
     Console.WriteLine("not root: rows that need a network namespace are skipped");
@@ -71,6 +78,12 @@ foreach (var row in Rows.All.Where(r => only is null || r.Name.Contains(only, St
 }
 Report.Print(results, ours, reference);
 return results.Any(r => r.Error is not null) ? 1 : 0;
+
+static void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    Runner.Cancelled = true;
+}
 
 static string FindRepoRoot()
 {

@@ -45,6 +45,7 @@ internal static unsafe partial class LibC
     public static partial nint write(int fd, byte* buf, nint count);
 
     [LibraryImport(Lib, EntryPoint = "close")]
+    [SuppressGCTransition] // also called in a forked child (see execv)
     public static partial int close(int fd);
 
     [LibraryImport(Lib, EntryPoint = "poll", SetLastError = true)]

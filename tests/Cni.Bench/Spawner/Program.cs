@@ -31,6 +31,7 @@ unsafe
     var pid = LibC.fork();
     if (pid == 0)
     {
+        LibC.close(3); // the report pipe is ours; the plugin (and anything it runs) must not hold it open
         LibC.execv(argv[0], argv);
         LibC._exit(127);
     }
