@@ -16,7 +16,7 @@ internal delegate T? MessageDecoder<T>(NetlinkMessage message) where T : class;
 /// NLMSG_DONE, and a dump the kernel marks NLM_F_DUMP_INTR (the table changed while it was being walked)
 /// is started again, at most <see cref="MaxDumpAttempts"/> times.
 /// </summary>
-internal sealed unsafe class NetlinkSocket : IDisposable
+internal sealed unsafe partial class NetlinkSocket : IDisposable
 {
     public const int MaxDumpAttempts = 5;
     private const int InitialReceiveBuffer = 32 * 1024;
@@ -34,6 +34,9 @@ internal sealed unsafe class NetlinkSocket : IDisposable
 
     /// <summary>The port id the kernel assigned at bind (nl_pid); replies are addressed to it.</summary>
     public uint PortId { get; }
+
+    /// <summary>Datagrams received so far; lets tests prove a dump really spanned several recv calls.</summary>
+    internal long DatagramsReceived { get; private set; }
 
     /// <summary>
     /// Opens a socket of <paramref name="protocol"/> in the calling thread's network namespace, where it stays
@@ -193,7 +196,9 @@ internal sealed unsafe class NetlinkSocket : IDisposable
                     buffer = ArrayPool<byte>.Shared.Rent(size);
                 }
                 int length = (int)ReceiveInto(fd, buffer, 0, operation, out uint sender);
-                if (sender == 0) return length;
+                if (sender != 0) continue;
+                DatagramsReceived++;
+                return length;
             }
         }
         finally

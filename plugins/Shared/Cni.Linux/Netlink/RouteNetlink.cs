@@ -34,5 +34,7 @@ public sealed partial class RouteNetlink : IDisposable
     /// <summary>The socket's netlink port id (useful in diagnostics).</summary>
     public uint PortId => _socket.PortId;
 
+    internal NetlinkSocket Socket => _socket;
+
     public void Dispose() => _socket.Dispose();
 }

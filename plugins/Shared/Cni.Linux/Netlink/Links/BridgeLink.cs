@@ -8,15 +8,15 @@ public sealed class BridgeLink : LinkSpec
 {
     public override string Kind => "bridge";
 
-    /// <summary>IFLA_BR_VLAN_FILTERING; null leaves the kernel default (off).</summary>
+    /// <summary>IFLA_BR_VLAN_FILTERING; null or false leave the kernel default (off).</summary>
     public bool? VlanFiltering { get; init; }
 
-    internal override bool HasInfoData => VlanFiltering.HasValue;
+    // Only "on" is sent: a kernel built without CONFIG_BRIDGE_VLAN_FILTERING rejects the attribute with
+    // EOPNOTSUPP even when its value is 0, and 0 is the default anyway.
+    internal override bool HasInfoData => VlanFiltering == true;
 
     internal override void WriteInfoData(ref NetlinkWriter writer)
-    {
-        if (VlanFiltering is bool on) writer.AttributeU8(Rtnl.IFLA_BR_VLAN_FILTERING, on ? (byte)1 : (byte)0);
-    }
+        => writer.AttributeU8(Rtnl.IFLA_BR_VLAN_FILTERING, 1);
 
     internal static BridgeLink Decode(string name, AttributeReader data)
     {

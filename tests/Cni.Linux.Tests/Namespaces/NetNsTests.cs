@@ -1,0 +1,92 @@
+using Cni.Linux.Netlink;
+using Cni.Linux.Netns;
+using Cni.TestKit;
+
+namespace Cni.Linux.Tests.Namespaces;
+
+public class NetNsTests
+{
+    [Fact]
+    public void MissingPathIsNetNsNotFound()
+    {
+        var path = "/var/run/netns/cnit-does-not-exist-" + Environment.ProcessId;
+        var e = Assert.Throws<NetNsNotFoundException>(() => NetNs.Open(path));
+        Assert.Equal(path, e.Path);
+        Assert.Equal("ENOENT", e.ErrnoName);
+        Assert.Throws<NetNsNotFoundException>(() => RouteNetlink.OpenIn(path));
+    }
+
+    [Fact]
+    public void RegularFileIsNotANetworkNamespace()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var e = Assert.Throws<NetNsException>(() => NetNs.Open(file));
+            Assert.IsNotType<NetNsNotFoundException>(e);
+            Assert.Contains("is not a network namespace", e.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void OtherNamespaceKindIsNotANetworkNamespace()
+    {
+        var e = Assert.Throws<NetNsException>(() => NetNs.Open("/proc/self/ns/uts"));
+        Assert.Contains("is not a network namespace", e.Message);
+    }
+
+    [Fact]
+    public void OwnNamespaceIsRecognised()
+    {
+        Requires.Root();
+        Assert.True(NetNs.IsProcessNamespace("/proc/self/ns/net"));
+        Assert.True(NetNs.IsProcessNamespace($"/proc/{Environment.ProcessId}/ns/net"));
+        using var ns = TestNetns.Create("own");
+        Assert.False(NetNs.IsProcessNamespace(ns.Path));
+        using var a = NetNs.Open(ns.Path);
+        using var b = NetNs.Open(ns.Path);
+        Assert.True(a.IsSameAs(b));
+    }
+
+    [Fact]
+    public void RunExecutesInsideOnAnotherThreadAndLeavesCallerAlone()
+    {
+        Requires.Root();
+        using var ns = TestNetns.Create("run");
+        using var target = NetNs.Open(ns.Path);
+        using var before = NetNs.OpenCurrent();
+
+        var (inside, threadId) = target.Run(() =>
+        {
+            using var here = NetNs.OpenCurrent();
+            return (here.IsSameAs(target), Environment.CurrentManagedThreadId);
+        });
+        Assert.True(inside);
+        Assert.NotEqual(Environment.CurrentManagedThreadId, threadId);
+        using var after = NetNs.OpenCurrent();
+        Assert.True(after.IsSameAs(before));
+        Assert.False(after.IsSameAs(target));
+
+        var thrown = Assert.Throws<InvalidOperationException>(() => target.Run(new Action(() => throw new InvalidOperationException("boom"))));
+        Assert.Equal("boom", thrown.Message);
+    }
+
+    [Fact]
+    public void SocketOpenedInsideKeepsWorkingFromTheCallingThread()
+    {
+        Requires.Root();
+        using var ns = TestNetns.Create("sock");
+        using var target = NetNs.Open(ns.Path);
+        using var nl = RouteNetlink.OpenIn(target);
+
+        // The link is created through the socket from this (host-namespace) thread, yet lands inside.
+        var br = nl.CreateLink(new BridgeLink { Name = "insideonly0" });
+        Assert.Equal(br.Index, ns.IpJson("link", "show", "dev", "insideonly0")[0].GetProperty("ifindex").GetInt32());
+        Assert.DoesNotContain("insideonly0", Sh.Run("ip", "link", "show").Stdout);
+        Assert.Equal(["insideonly0", "lo"], nl.ListLinks().Select(l => l.Name).Order().ToArray());
+    }
+}
