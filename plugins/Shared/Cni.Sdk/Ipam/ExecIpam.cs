@@ -9,7 +9,8 @@ namespace Cni.Sdk;
 /// Executes the IPAM binary as the reference does (pkg/invoke): found in CNI_PATH, run with the caller's own
 /// environment with only CNI_COMMAND replaced, fed the exact stdin bytes the caller received, its stderr copied
 /// to ours. A failing delegate's error object is rethrown with the delegate's own code and "&lt;type&gt;: " in
-/// front of its message, so the runtime sees where it came from.
+/// front of its message, so the runtime sees where it came from. When <see cref="CmdArgs.Environment"/> is empty
+/// (a hand-built CmdArgs), this process's environment is used instead, as Go's delegate does with os.Environ().
 /// </summary>
 public sealed class ExecIpam : IIpamInvoker
 {
