@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net.NetworkInformation;
 using Cni.Linux.Interop;
 using Cni.Linux.Netlink.Wire;
@@ -33,7 +34,7 @@ public sealed partial class RouteNetlink
     }
 
     /// <summary>`ip link show dev NAME`, returning false instead of throwing when it does not exist.</summary>
-    public bool TryGetLink(string name, out Link link)
+    public bool TryGetLink(string name, [NotNullWhen(true)] out Link? link)
     {
         try
         {
@@ -42,7 +43,7 @@ public sealed partial class RouteNetlink
         }
         catch (LinkNotFoundException)
         {
-            link = null!;
+            link = null;
             return false;
         }
     }
