@@ -1,0 +1,93 @@
+using System.Net.NetworkInformation;
+using Cni.Linux.Interop;
+using Cni.Linux.Net;
+using Cni.Linux.Netlink;
+using Cni.Linux.Nftables;
+
+namespace Cni.Linux.Firewall;
+
+/// <summary>
+/// The nftables backend, native over netlink. ADD is one batch: ensure table + base chain (idempotent,
+/// no EXCL, so concurrent ADDs never collide) and append this owner's rules. DEL and GC list the chain
+/// once (handle + comment) and delete the selected rules by handle in one batch. Tables and chains are
+/// left in place when they become empty: deleting them would race with a concurrent ADD.
+/// </summary>
+public sealed class NftFirewall : IFirewall
+{
+    private const int MaxDeleteAttempts = 3;
+
+    public string Backend => "nftables";
+
+    /// <inheritdoc/>
+    public void AddMasquerade(FirewallOwner owner, IReadOnlyList<Cidr> containerAddresses)
+    {
+        ArgumentNullException.ThrowIfNull(containerAddresses);
+        if (containerAddresses.Count == 0) return;
+        var tx = new NftTransaction()
+            .AddTable(NftFirewallRules.MasqTable)
+            .AddChain(NftFirewallRules.MasqChain);
+        foreach (var address in containerAddresses) tx.AddRule(NftFirewallRules.Masquerade(owner, address));
+        using var nft = NftConnection.Open();
+        nft.Commit(tx);
+    }
+
+    /// <inheritdoc/>
+    public void RemoveMasquerade(FirewallOwner owner)
+        => Remove([NftFirewallRules.MasqChain], comment => comment.StartsWith(owner.Tag, StringComparison.Ordinal));
+
+    /// <inheritdoc/>
+    public void AddMacSpoofCheck(FirewallOwner owner, string hostIfName, PhysicalAddress mac)
+    {
+        var tx = new NftTransaction()
+            .AddTable(NftFirewallRules.SpoofTable)
+            .AddChain(NftFirewallRules.SpoofChain)
+            .AddRule(NftFirewallRules.MacSpoofCheck(owner, hostIfName, mac));
+        using var nft = NftConnection.Open();
+        nft.Commit(tx);
+    }
+
+    /// <inheritdoc/>
+    public void RemoveMacSpoofCheck(FirewallOwner owner)
+        => Remove([NftFirewallRules.SpoofChain], comment => comment.StartsWith(owner.Tag, StringComparison.Ordinal));
+
+    /// <inheritdoc/>
+    public void Collect(string network, IReadOnlyCollection<(string ContainerId, string IfName)> valid)
+    {
+        ArgumentNullException.ThrowIfNull(valid);
+        var keep = new HashSet<string>(valid.Select(v => FirewallOwner.AttachmentHash(v.ContainerId, v.IfName)), StringComparer.Ordinal);
+        Remove([NftFirewallRules.MasqChain, NftFirewallRules.SpoofChain], comment => IsStale(comment, network, keep));
+    }
+
+    /// <summary>A rule of <paramref name="network"/> whose attachment hash is not among those to keep.</summary>
+    internal static bool IsStale(string comment, string network, HashSet<string> keep)
+    {
+        string prefix = FirewallOwner.NetworkTagOf(network);
+        if (!comment.StartsWith(prefix, StringComparison.Ordinal) || comment.Length < prefix.Length + 16) return false;
+        return !keep.Contains(comment.Substring(prefix.Length, 16));
+    }
+
+    /// <summary>
+    /// Lists each chain, deletes every rule whose comment <paramref name="select"/> picks, in one batch.
+    /// ENOENT means someone else removed a listed rule (or the table) between our list and our commit; the
+    /// batch was then not applied at all, so listing again and retrying is safe.
+    /// </summary>
+    private static void Remove(NftChain[] chains, Func<string, bool> select)
+    {
+        using var nft = NftConnection.Open();
+        for (int attempt = 1; ; attempt++)
+        {
+            var tx = new NftTransaction();
+            foreach (var chain in chains)
+                foreach (var rule in nft.ListRules(chain.Family, chain.Table, chain.Name))
+                    if (rule.Comment != null && select(rule.Comment)) tx.DeleteRule(rule);
+            try
+            {
+                nft.Commit(tx);
+                return;
+            }
+            catch (NetlinkException e) when (e.Errno == Errno.ENOENT && attempt < MaxDeleteAttempts)
+            {
+            }
+        }
+    }
+}
