@@ -56,6 +56,8 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"ours: {oursDir}   reference: {refDir}   N={iterations} per side (alternating), warm-up {warmup}"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"measurement floor (/bin/true through the spawner): p50 {floor.P50:0.000} ms, peak RSS {floor.MaxRssKb} KiB"));
+// Both sides share the noise, but a busy machine widens p99; say how busy it was.
+Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Split(' ')[0]} ({Environment.ProcessorCount} CPUs)");
 if (!isRoot)
 {
     Console.WriteLine("not root: rows that need a network namespace are skipped");

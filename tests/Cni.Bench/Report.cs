@@ -35,14 +35,19 @@ internal static class Report
 
     private static void PrintRss(Side ours, Side reference)
     {
-        if (ours.AllRuns.MaxRssKb == 0)
+        if (ours.PeakRssKb.Count == 0)
         {
             Console.WriteLine("peak RSS per invocation: no completed invocations of ours");
             return;
         }
+        var worst = ours.PeakRssKb.Values.Max();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"peak RSS per invocation (max over all runs): ours {Mb(ours.AllRuns.MaxRssKb)}, reference {Mb(reference.AllRuns.MaxRssKb)}; " +
-            $"goal ours <= {Mb(MaxRssKbGoal)}  {Verdict(ours.AllRuns.MaxRssKb <= MaxRssKbGoal)}"));
+            $"peak RSS per invocation (max over all runs): ours {Mb(worst)}, reference {Mb(reference.PeakRssKb.Values.DefaultIfEmpty().Max())}; " +
+            $"goal ours <= {Mb(MaxRssKbGoal)}  {Verdict(worst <= MaxRssKbGoal)}"));
+        foreach (var (plugin, kb) in ours.PeakRssKb)
+        {
+            Console.WriteLine($"    {plugin,-12} ours {Mb(kb),8}   reference {Mb(reference.PeakRssKb.GetValueOrDefault(plugin)),8}");
+        }
     }
 
     private static void PrintScaling(IReadOnlyList<RowResult> results)

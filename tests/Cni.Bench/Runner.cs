@@ -46,12 +46,12 @@ internal sealed class Runner(Spawn spawn, Side ours, Side reference, int iterati
                     var timedStats = i < warmup ? null : stats[side];
                     if (f.Before(i) is { } before)
                     {
-                        Record(side, Invoke(side, row, before), null);
+                        Record(side, row, Invoke(side, row, before), null);
                     }
-                    Record(side, Invoke(side, row, f.Timed(i)), timedStats);
+                    Record(side, row, Invoke(side, row, f.Timed(i)), timedStats);
                     if (f.After(i) is { } after)
                     {
-                        Record(side, Invoke(side, row, after), null);
+                        Record(side, row, Invoke(side, row, after), null);
                     }
                 }
             }
@@ -63,10 +63,10 @@ internal sealed class Runner(Spawn spawn, Side ours, Side reference, int iterati
         return new RowResult(row, stats[ours], stats[reference]);
     }
 
-    private static void Record(Side side, Sample s, Stats? timed)
+    private static void Record(Side side, Row row, Sample s, Stats? timed)
     {
         timed?.Add(s);
-        side.AllRuns.NoteRss(s);
+        side.NoteRss(row.Plugin, s.MaxRssKb);
     }
 
     private Sample Invoke(Side side, Row row, Call call)

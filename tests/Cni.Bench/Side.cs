@@ -10,7 +10,12 @@ internal sealed class Side : IDisposable
     public string BinDir { get; }
     public string NetnsPath { get; }
     public string TempDir { get; }
-    public Stats AllRuns { get; } = new();
+
+    /// <summary>Largest ru_maxrss seen per plugin binary, over every call (timed or not).</summary>
+    public SortedDictionary<string, long> PeakRssKb { get; } = new(StringComparer.Ordinal);
+
+    public void NoteRss(string plugin, long kb)
+        => PeakRssKb[plugin] = Math.Max(kb, PeakRssKb.GetValueOrDefault(plugin));
 
     private readonly string? _netnsName;
 

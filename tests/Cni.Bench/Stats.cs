@@ -1,6 +1,6 @@
 namespace Cni.Bench;
 
-/// <summary>Wall times of one side of one row, plus the largest peak RSS seen.</summary>
+/// <summary>Wall times of one side of one row (or of the floor measurement), plus the largest peak RSS seen.</summary>
 internal sealed class Stats
 {
     private readonly List<double> _wallMs = [];
@@ -11,11 +11,8 @@ internal sealed class Stats
     public void Add(Sample s)
     {
         _wallMs.Add(s.WallMs);
-        NoteRss(s);
+        MaxRssKb = Math.Max(MaxRssKb, s.MaxRssKb);
     }
-
-    /// <summary>Untimed helper calls (the DEL after a timed ADD) still count towards peak RSS.</summary>
-    public void NoteRss(Sample s) => MaxRssKb = Math.Max(MaxRssKb, s.MaxRssKb);
 
     public double P50 => Percentile(50);
     public double P99 => Percentile(99);
