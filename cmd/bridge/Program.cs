@@ -1,1 +1,1 @@
-return 0; // placeholder until the bridge plugin lands
+return Cni.Sdk.PluginMain.Run(new Cni.Plugins.Bridge.BridgePlugin(), "CNI bridge plugin (C#, NativeAOT)");

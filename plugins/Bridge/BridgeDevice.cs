@@ -1,0 +1,142 @@
+using System.Net.Sockets;
+using Cni.Linux.Net;
+using Cni.Linux.Netlink;
+using Cni.Linux.Sysctl;
+using Cni.Sdk;
+using Cni.Sdk.Iface;
+
+namespace Cni.Plugins.Bridge;
+
+/// <summary>
+/// The host-side bridge steps: ensure the bridge, put gateway addresses on it, switch forwarding on, wait for
+/// a port to come up. Every step tolerates a concurrent ADD doing the same thing at the same moment, because
+/// runtimes start many containers on a brand-new network at once (#366, #620, podman#12306).
+/// </summary>
+public static class BridgeDevice
+{
+    /// <summary>
+    /// Returns the bridge named in the config, creating it when missing. A bridge we create gets a fixed random
+    /// MAC, so its address never follows "the lowest port MAC" as ports come and go; that tracking is what
+    /// made the reference re-set the MAC after every ADD and fail under concurrency (#620). Creation racing
+    /// another ADD ends in EEXIST, which just means "use theirs". An existing bridge's MTU and vlan_filtering
+    /// are left alone (the reference does not reconcile them either).
+    /// </summary>
+    public static Link Ensure(RouteNetlink hostNl, BridgeConfig config)
+    {
+        string name = config.BridgeName;
+        bool created = false;
+        if (!hostNl.TryGetLink(name, out var link))
+        {
+            try
+            {
+                link = hostNl.CreateLink(new BridgeLink
+                {
+                    Name = name,
+                    Mtu = config.Mtu > 0 ? config.Mtu : null,
+                    Mac = VethPair.RandomMac(),
+                    VlanFiltering = config.UsesVlanFiltering ? true : null,
+                });
+                created = true;
+            }
+            catch (NetlinkException e) when (e.ErrnoName == "EEXIST")
+            {
+                link = hostNl.GetLink(name);
+            }
+            catch (NetlinkException e)
+            {
+                throw new CniException(CniErrorCode.Internal, $"failed to create bridge {name}", e.Message, e);
+            }
+        }
+        var bridge = link!;
+        if (bridge.Kind != "bridge")
+            throw new CniException(CniErrorCode.InvalidNetworkConfig, $"{name} already exists but is not a bridge (it is a {bridge.Kind ?? "device"} link)");
+
+        if (!created) PinMac(hostNl, bridge);
+        if (config.PromiscMode && (bridge.Flags & LinkFlags.Promisc) == 0) hostNl.SetLinkPromisc(bridge.Index, true);
+        // The bridge routes for its containers; it must not configure itself from router adverts.
+        TrySysctl($"net/ipv6/conf/{name}/accept_ra", "0");
+        if (!bridge.IsUp) hostNl.SetLinkUp(bridge.Index);
+        return hostNl.GetLink(bridge.Index);
+    }
+
+    /// <summary>
+    /// A bridge someone else created (an older plugin, a person) may still track its lowest port's MAC; setting
+    /// the address explicitly, to the value it already has, stops that. Best effort: a failure only means the
+    /// MAC may still change, which is how the bridge behaved before we came.
+    /// </summary>
+    private static void PinMac(RouteNetlink hostNl, Link bridge)
+    {
+        if (bridge.Mac is null || bridge.Mac.GetAddressBytes().All(b => b == 0)) return;
+        try { hostNl.SetLinkMac(bridge.Index, bridge.Mac); }
+        catch (NetlinkException) { }
+    }
+
+    /// <summary>
+    /// Puts <paramref name="gateway"/> on <paramref name="link"/> (the reference's ensureAddr): the exact
+    /// address already present is success; IPv4 allows one address, IPv6 several non-overlapping prefixes; a
+    /// conflicting address fails unless <paramref name="forceAddress"/>, which replaces it. EEXIST from a
+    /// concurrent ADD adding the same address is success (#366). IPv6 gateways skip DAD: the address is ours
+    /// by configuration, and a tentative gateway would leave the first containers without a next hop.
+    /// </summary>
+    public static void EnsureGatewayAddress(RouteNetlink hostNl, Link link, Cidr gateway, bool forceAddress)
+    {
+        foreach (var a in hostNl.ListAddresses(link.Index, gateway.Family))
+        {
+            if (a.Scope != NetworkScope.Universe) continue; // fe80::/64 and friends never conflict
+            if (a.Cidr.Address.Equals(gateway.Address) && a.Cidr.PrefixLength == gateway.PrefixLength) return;
+            bool conflict = gateway.IsIPv4 || Overlaps(a.Cidr, gateway);
+            if (!conflict) continue;
+            if (!forceAddress)
+                throw new CniException(CniErrorCode.Internal,
+                    $"{link.Name} already has an IP address different from {gateway} ({a.Cidr}); set forceAddress to replace it");
+            try { hostNl.DeleteAddress(a); }
+            catch (NetlinkException e) when (e.ErrnoName == "EADDRNOTAVAIL") { }
+        }
+        try
+        {
+            hostNl.AddAddress(new InterfaceAddress(link.Index, gateway) { Flags = gateway.IsIPv4 ? AddressFlags.None : AddressFlags.NoDad });
+        }
+        catch (NetlinkException e) when (e.ErrnoName == "EEXIST") { }
+        catch (NetlinkException e)
+        {
+            throw new CniException(CniErrorCode.Internal, $"failed to add gateway address {gateway} to {link.Name}", e.Message, e);
+        }
+    }
+
+    /// <summary>`sysctl net.ipv4.ip_forward=1` / `net.ipv6.conf.all.forwarding=1` for the families in use.</summary>
+    public static void EnableForwarding(IEnumerable<Cidr> gateways)
+    {
+        var list = gateways.ToList();
+        if (list.Any(g => g.IsIPv4)) IfaceConfigurator.WriteIfDifferent("net/ipv4/ip_forward", "1");
+        if (list.Any(g => g.Family == AddressFamily.InterNetworkV6)) IfaceConfigurator.WriteIfDifferent("net/ipv6/conf/all/forwarding", "1");
+    }
+
+    /// <summary>
+    /// Polls the host end until its operstate is up (0, 50, 500, 1000, 1000 ms, as the reference): a port that
+    /// never comes up means the container would get no traffic, so ADD fails instead of reporting success.
+    /// </summary>
+    public static Link WaitForPortUp(RouteNetlink hostNl, int portIndex)
+    {
+        int[] sleeps = [0, 50, 500, 1000, 1000];
+        Link port = hostNl.GetLink(portIndex);
+        foreach (int ms in sleeps)
+        {
+            if (ms > 0) Thread.Sleep(ms);
+            port = hostNl.GetLink(portIndex);
+            if (port.OperState == OperState.Up) return port;
+        }
+        throw new CniException(CniErrorCode.Internal, $"bridge port {port.Name} in error state: {port.OperState}");
+    }
+
+    /// <summary>Writes a sysctl in the calling thread's namespace if the key exists (IPv6 may be off).</summary>
+    public static void TrySysctl(string key, string value)
+    {
+        if (File.Exists(ProcSys.PathOf(key))) IfaceConfigurator.WriteIfDifferent(key, value);
+    }
+
+    private static bool Overlaps(Cidr a, Cidr b)
+    {
+        int len = Math.Min(a.PrefixLength, b.PrefixLength);
+        return Cidr.Mask(a.Address, len).Equals(Cidr.Mask(b.Address, len));
+    }
+}
