@@ -73,35 +73,37 @@ internal sealed unsafe partial class NetlinkSocket : IDisposable
 
     /// <summary>Sends a change request (NLM_F_ACK is added) and returns when the kernel acknowledged it.</summary>
     public void Request(ref NetlinkWriter request, string operation)
-        => Exchange<object>(ref request, operation, decode: null, results: null);
+        => Exchange<object>(ref request, operation, decode: null);
 
     /// <summary>Sends a request whose answer is data messages (a GET or a dump) and decodes each of them.</summary>
     public List<T> Query<T>(ref NetlinkWriter request, string operation, MessageDecoder<T> decode) where T : class
-    {
-        var results = new List<T>();
-        Exchange(ref request, operation, decode, results);
-        return results;
-    }
+        => Exchange(ref request, operation, decode);
 
-    private void Exchange<T>(ref NetlinkWriter request, string operation, MessageDecoder<T>? decode, List<T>? results) where T : class
+    private List<T> Exchange<T>(ref NetlinkWriter request, string operation, MessageDecoder<T>? decode) where T : class
     {
         ref var header = ref MemoryMarshal.AsRef<nlmsghdr>(request.Message);
         bool dump = (header.nlmsg_flags & NetlinkConst.NLM_F_DUMP) == NetlinkConst.NLM_F_DUMP;
         // A dump ends with NLMSG_DONE; anything else ends with its ACK, which we always ask for.
-        if (!dump) header.nlmsg_flags |= NetlinkConst.NLM_F_REQUEST | NetlinkConst.NLM_F_ACK;
-        else header.nlmsg_flags |= NetlinkConst.NLM_F_REQUEST;
+        header.nlmsg_flags |= dump ? NetlinkConst.NLM_F_REQUEST : (ushort)(NetlinkConst.NLM_F_REQUEST | NetlinkConst.NLM_F_ACK);
 
         byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
         try
         {
+            // Only a dump can come back NLM_F_DUMP_INTR; a request completes on the first pass.
             for (int attempt = 1; attempt <= MaxDumpAttempts; attempt++)
             {
                 uint sequence = unchecked(++_sequence);
                 MemoryMarshal.AsRef<nlmsghdr>(request.Message).nlmsg_seq = sequence;
                 Send(request.Message, operation);
-                bool interrupted = ReadReplies(ref buffer, sequence, dump, operation, decode, results);
-                if (!interrupted) return;
-                results?.Clear();
+                var replies = new ReplyCollector<T>(sequence, PortId, dump, operation, decode);
+                bool complete;
+                do
+                {
+                    // Receive may swap in a bigger buffer, so the length is taken before the span.
+                    int length = Receive(ref buffer, operation);
+                    complete = replies.Consume(buffer.AsSpan(0, length));
+                } while (!complete);
+                if (!replies.Interrupted) return replies.Results;
             }
             throw new NetlinkException(operation, Errno.EINTR,
                 $"dump interrupted by concurrent changes {MaxDumpAttempts} times in a row (NLM_F_DUMP_INTR)");
@@ -109,42 +111,6 @@ internal sealed unsafe partial class NetlinkSocket : IDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>Reads until the ACK / NLMSG_DONE of <paramref name="sequence"/>; returns whether the dump was interrupted.</summary>
-    private bool ReadReplies<T>(ref byte[] buffer, uint sequence, bool dump, string operation,
-        MessageDecoder<T>? decode, List<T>? results) where T : class
-    {
-        bool interrupted = false;
-        while (true)
-        {
-            int length = Receive(ref buffer, operation);
-            foreach (var message in new MessageReader(buffer.AsSpan(0, length)))
-            {
-                // Leftovers of an earlier exchange that was abandoned (an exception mid-dump) are skipped.
-                if (message.Header.nlmsg_seq != sequence || message.Header.nlmsg_pid != PortId) continue;
-                if ((message.Header.nlmsg_flags & NetlinkConst.NLM_F_DUMP_INTR) != 0) interrupted = true;
-                switch (message.Type)
-                {
-                    case NetlinkConst.NLMSG_NOOP:
-                        continue;
-                    case NetlinkConst.NLMSG_ERROR:
-                        var (errno, text) = NetlinkError.Decode(message);
-                        if (errno != 0) throw Failure(operation, errno, text);
-                        if (!dump) return interrupted;
-                        continue;
-                    case NetlinkConst.NLMSG_DONE:
-                        var (doneErrno, doneText) = NetlinkError.DecodeDone(message);
-                        if (doneErrno > 0) throw Failure(operation, doneErrno, doneText);
-                        return interrupted;
-                    case NetlinkConst.NLMSG_OVERRUN:
-                        throw new NetlinkException(operation, Errno.ENOBUFS, "NLMSG_OVERRUN");
-                    default:
-                        if (decode != null && results != null && decode(message) is { } value) results.Add(value);
-                        continue;
-                }
-            }
         }
     }
 
