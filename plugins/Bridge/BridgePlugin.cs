@@ -1,3 +1,4 @@
+using Cni.Linux.Firewall;
 using Cni.Linux.Netlink;
 using Cni.Linux.Netns;
 using Cni.Sdk;
@@ -13,20 +14,18 @@ namespace Cni.Plugins.Bridge;
 public sealed partial class BridgePlugin : ICniPlugin
 {
     private readonly IIpamInvoker _ipam;
-    private readonly Func<string?, IBridgeFirewall> _firewall;
+    private readonly Func<string?, IFirewall> _firewall;
     private readonly IBridgePorts _ports;
-    private readonly bool _productionBackends;
 
     /// <summary>The production plugin: IPAM binaries from CNI_PATH, the shared firewall engine, kernel ports.</summary>
-    public BridgePlugin() : this(new ExecIpam(), b => new FirewallAdapter(b), new KernelBridgePorts())
+    public BridgePlugin() : this(new ExecIpam(), Firewalls.Create, new KernelBridgePorts())
     {
-        _productionBackends = true;
     }
 
     /// <param name="ipam">IPAM delegation.</param>
-    /// <param name="firewall">Firewall per backend name ("nftables", "iptables", null = auto).</param>
+    /// <param name="firewall">Firewall per backend name ("nftables", "iptables", null = auto), created in the calling thread's netns.</param>
     /// <param name="ports">Bridge-port flags and VLAN entries.</param>
-    public BridgePlugin(IIpamInvoker ipam, Func<string?, IBridgeFirewall> firewall, IBridgePorts ports)
+    public BridgePlugin(IIpamInvoker ipam, Func<string?, IFirewall> firewall, IBridgePorts ports)
     {
         _ipam = ipam;
         _firewall = firewall;
@@ -144,16 +143,13 @@ public sealed partial class BridgePlugin : ICniPlugin
     /// <summary>Checked before ADD creates anything, so an unsupported key costs no cleanup.</summary>
     private void EnsureSupported(BridgeConfig config)
     {
-        if (!_productionBackends) return;
-        KernelBridgePorts.EnsureSupported(config);
-        if (!FirewallAdapter.IsAvailable && config.IpMasq) throw FirewallAdapter.Unavailable("ipMasq");
-        if (!FirewallAdapter.IsAvailable && config.MacSpoofCheck) throw FirewallAdapter.Unavailable("macspoofchk");
+        if (_ports is KernelBridgePorts) KernelBridgePorts.EnsureSupported(config);
     }
 
     /// <summary>Spoof checking filters bridged frames, which only nftables' bridge family can do.</summary>
-    private IBridgeFirewall SpoofFirewall() => _firewall("nftables");
+    private IFirewall SpoofFirewall() => _firewall(Firewalls.Nftables);
 
-    private static RuleOwner Owner(CmdArgs args, BridgeConfig config) => new(config.Net.Name, args.ContainerId, args.IfName);
+    private static FirewallOwner Owner(CmdArgs args, BridgeConfig config) => new(config.Net.Name, args.ContainerId, args.IfName);
 
     internal static string? FormatMac(Link link)
         => link.Mac is { } mac ? string.Join(':', mac.GetAddressBytes().Select(b => b.ToString("x2"))) : null;
