@@ -86,6 +86,8 @@ public class LinkTests
         Assert.Equal(1450, peer.GetProperty("mtu").GetInt32());
         Assert.Equal("02:00:00:00:00:02", peer.Str("address"));
         Assert.Equal(eth0.ParentIndex, peer.GetProperty("ifindex").GetInt32());
+        Assert.Equal(OperState.Down, eth0.OperState);   // created down, like `ip link add`
+        Assert.False(eth0.IsUp);
         Assert.False(container.Nl.TryGetLink("veth1234", out _));
     }
 

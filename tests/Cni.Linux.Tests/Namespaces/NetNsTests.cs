@@ -76,6 +76,41 @@ public class NetNsTests
     }
 
     [Fact]
+    public void ParallelRunsEachSeeTheirOwnNamespace()
+    {
+        Requires.Root();
+        var namespaces = Enumerable.Range(0, 4).Select(i => TestNetns.Create("par")).ToList();
+        try
+        {
+            var handles = namespaces.Select(n => NetNs.Open(n.Path)).ToList();
+            try
+            {
+                var seen = new bool[200];
+                Parallel.For(0, seen.Length, i =>
+                {
+                    var target = handles[i % handles.Count];
+                    seen[i] = target.Run(() =>
+                    {
+                        using var here = NetNs.OpenCurrent();
+                        return here.IsSameAs(target) && handles.Count(h => h.IsSameAs(here)) == 1;
+                    });
+                });
+                Assert.All(seen, Assert.True);
+                using var self = NetNs.OpenCurrent();
+                Assert.DoesNotContain(handles, h => h.IsSameAs(self));
+            }
+            finally
+            {
+                handles.ForEach(h => h.Dispose());
+            }
+        }
+        finally
+        {
+            namespaces.ForEach(n => n.Dispose());
+        }
+    }
+
+    [Fact]
     public void SocketOpenedInsideKeepsWorkingFromTheCallingThread()
     {
         Requires.Root();
