@@ -77,7 +77,9 @@ publish() {
         echo '</Solution>'
     } >"$STAGE/plugins.slnx"
 
-    local start=$SECONDS
+    local start=$SECONDS stamp
+    # Binaries get the time the publish started, so a source saved during the publish still counts as newer.
+    stamp="$(date +%s.%N)"
     # -warnaserror on top of the props: any warning (analyzer, IL2xxx/IL3xxx trim/AOT, NuGet) fails the build.
     if ! dotnet publish "$STAGE/plugins.slnx" -c Release -r "$RID" -m -nologo -warnaserror \
         -clp:ErrorsOnly -p:PublishDir="$STAGE/publish/"; then
@@ -91,6 +93,7 @@ publish() {
         [ -f "$src" ] || die "publish produced no executable for $p (expected $src)"
         head -c4 "$src" | grep -q 'ELF' || die "$src is not a native ELF executable (is PublishAot on?)"
         install -m 0755 "$src" "$OUT_BIN/$name"
+        touch -d "@$stamp" "$OUT_BIN/$name"
         info "$(printf '%-12s %6s KB' "$name" "$(( $(stat -c %s "$OUT_BIN/$name") / 1024 ))")"
     done
     say "Published in $((SECONDS - start)) s -> out/bin/"
@@ -130,8 +133,10 @@ demo() {
     command -v ip >/dev/null && command -v jq >/dev/null || { info "skipped: needs ip (iproute2) and jq"; return 0; }
 
     local ns="cni-demo-$$" conf rc
-    # The namespace goes away however this function ends (error, Ctrl-C, die).
-    trap 'ip netns del "'"$ns"'" 2>/dev/null || true' EXIT INT TERM
+    # The namespace goes away however this ends (error, die, Ctrl-C): INT/TERM exit, and EXIT cleans up.
+    trap 'ip netns del "'"$ns"'" 2>/dev/null || true' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
     ip netns add "$ns"
     local nspath="/var/run/netns/$ns"
     conf='{"cniVersion":"1.0.0","name":"demo","type":"loopback"}'
