@@ -100,6 +100,23 @@ public class RouteTests
     }
 
     [Fact]
+    public void BlackholeRouteNeedsNoDevice()
+    {
+        Requires.Root();
+        var (s, _) = WithAddressedBridge("bh");
+        using var __ = s;
+        s.Nl.AddRoute(new Route(Cidr.Parse("10.66.0.0/16")) { Type = RouteType.Blackhole, Protocol = RouteProtocol.Static });
+        var ip = s.Ns.IpJson("route", "show", "10.66.0.0/16")[0];
+        Assert.Equal("blackhole", ip.Str("type"));
+        Assert.Equal("static", ip.Str("protocol"));
+        var ours = s.Nl.ListRoutes(AddressFamily.InterNetwork).Single(r => r.Destination.ToString() == "10.66.0.0/16");
+        Assert.Equal(RouteType.Blackhole, ours.Type);
+        Assert.Equal(RouteProtocol.Static, ours.Protocol);
+        s.Nl.DeleteRoute(new Route(Cidr.Parse("10.66.0.0/16")) { Type = RouteType.Blackhole });
+        Assert.Empty(s.Ns.IpJson("route", "show", "10.66.0.0/16").EnumerateArray());
+    }
+
+    [Fact]
     public void DeletingAMissingRouteIsEsrch()
     {
         Requires.Root();

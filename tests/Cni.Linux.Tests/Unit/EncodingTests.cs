@@ -82,6 +82,47 @@ public class EncodingTests
         finally { w.Dispose(); }
     }
 
+    /// <summary>ipvlan cannot be created on this test kernel, so its bytes are pinned here instead.</summary>
+    [Fact]
+    public void IpvlanCreateSendsParentAndModeAndFlags()
+    {
+        var w = RouteNetlink.EncodeCreateLink(new IpvlanLink { Name = "ipv0", ParentIndex = 7, Mode = IpvlanMode.L3S, Flags = IpvlanFlags.Vepa });
+        try
+        {
+            Assert.Equal(Hex(
+                "58000000 1000 0006 00000000 00000000",  // len 88, RTM_NEWLINK, CREATE|EXCL
+                "00 00 0000 00000000 00000000 00000000",  // ifinfomsg
+                "0900 0300 69707630 00 000000",           // IFLA_IFNAME "ipv0\0"
+                "0800 0500 07000000",                     // IFLA_LINK 7 (the parent)
+                "2400 1200",                              // IFLA_LINKINFO, 36 bytes
+                "  0b00 0100 6970766c616e 00 00",         //   IFLA_INFO_KIND "ipvlan\0" (+1 pad)
+                "  1400 0200",                            //   IFLA_INFO_DATA, 20 bytes
+                "    0600 0100 0200 0000",                //     IFLA_IPVLAN_MODE l3s (u16)
+                "    0600 0200 0200 0000"),               //     IFLA_IPVLAN_FLAGS VEPA (u16)
+                w.Message.ToArray());
+        }
+        finally { w.Dispose(); }
+    }
+
+    [Fact]
+    public void VxlanPortIsNetworkOrderAndRemoteUsesGroupAttribute()
+    {
+        var w = RouteNetlink.EncodeCreateLink(new VxlanLink { Name = "vx0", Vni = 42, Remote = IPAddress.Parse("192.0.2.2"), Port = 4789, Learning = false });
+        try
+        {
+            var m = w.Message.ToArray();
+            // After nlmsghdr(16) + ifinfomsg(16) + IFLA_IFNAME "vx0\0"(8) + IFLA_LINKINFO header(4) + KIND "vxlan\0"(12):
+            Assert.Equal(Hex(
+                "2400 0200",                              // IFLA_INFO_DATA, 36 bytes
+                "0800 0100 2a000000",                     //   IFLA_VXLAN_ID 42
+                "0800 0200 c0000202",                     //   IFLA_VXLAN_GROUP 192.0.2.2 (unicast remote)
+                "0500 0700 00 000000",                    //   IFLA_VXLAN_LEARNING 0
+                "0600 0f00 12b5 0000"),                   //   IFLA_VXLAN_PORT 4789, big endian
+                m[56..]);
+        }
+        finally { w.Dispose(); }
+    }
+
     [Fact]
     public void AttributesArePaddedToFourBytesWithZeros()
     {
