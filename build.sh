@@ -210,6 +210,7 @@ run_tests() {
     local projects=() p name log rc failed=0 start
     mapfile -t projects < <({ compgen -G 'tests/*/*.Tests.csproj'; compgen -G 'conformance/*/*.Tests.csproj'; } | sort || true)
     [ "${#projects[@]}" -gt 0 ] || die "no test projects found"
+    rm -rf "$ROOT/out/test-logs"
     mkdir -p "$ROOT/out/test-logs" "$STAGE"
     # Build them all first in one parallel msbuild run (shared libraries compile once), then test --no-build.
     say "Building ${#projects[@]} test projects"
@@ -223,8 +224,8 @@ run_tests() {
         say "dotnet test $p"
         start=$SECONDS
         set +e
-        # normal verbosity lists every test, and every skip with its reason, in the CI log.
-        dotnet test "$p" --no-build -nologo --logger "console;verbosity=normal" 2>&1 | tee "$log"
+        # detailed verbosity lists every test, and every skip with its reason, in the CI log.
+        dotnet test "$p" --no-build -nologo --logger "console;verbosity=detailed" 2>&1 | tee "$log"
         rc=${PIPESTATUS[0]}
         set -e
         if [ "$rc" -ne 0 ]; then
@@ -236,6 +237,11 @@ run_tests() {
     done
     say "Test summary (logs in out/test-logs/)"
     printf '    %s\n' "${summary[@]}"
+    # Skips are allowed only with a reason (a missing kernel feature); list them so nobody misses one.
+    local skips
+    skips="$(awk '/^  Skipped /{name=$2; getline; getline; sub(/^ +/, ""); print "skipped " name ": " $0}' \
+        "$ROOT"/out/test-logs/*.log)"
+    [ -z "$skips" ] || sed 's/^/    /' <<<"$skips"
     [ "$failed" -eq 0 ] || die "$failed of ${#projects[@]} test projects failed"
     say "All ${#projects[@]} test projects passed"
 }
