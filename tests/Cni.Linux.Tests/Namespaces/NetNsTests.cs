@@ -33,6 +33,25 @@ public class NetNsTests
     }
 
     [Fact]
+    public async Task FifoAndDirectoryAreRejectedWithoutHanging()
+    {
+        var dir = Directory.CreateTempSubdirectory("cni-netns-");
+        try
+        {
+            var fifo = Path.Combine(dir.FullName, "fifo");
+            Sh.Run("mkfifo", fifo).EnsureSuccess("mkfifo");
+            var open = Task.Run(() => Assert.Throws<NetNsException>(() => NetNs.Open(fifo)), TestContext.Current.CancellationToken);
+            var e = await open.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken); // TimeoutException if open() blocked
+            Assert.Contains("is not a network namespace", e.Message);
+            Assert.Contains("is not a network namespace", Assert.Throws<NetNsException>(() => NetNs.Open(dir.FullName)).Message);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void OtherNamespaceKindIsNotANetworkNamespace()
     {
         var e = Assert.Throws<NetNsException>(() => NetNs.Open("/proc/self/ns/uts"));

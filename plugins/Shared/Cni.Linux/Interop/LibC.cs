@@ -10,7 +10,7 @@ internal static unsafe partial class LibC
 {
     private const string Lib = "libc";
 
-    public const int O_RDONLY = 0, O_CLOEXEC = 0x80000;
+    public const int O_RDONLY = 0, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
     public const int CLONE_NEWNET = 0x40000000;
     public const int AT_EMPTY_PATH = 0x1000;
     public const uint STATX_INO = 0x100;

@@ -34,20 +34,37 @@ public sealed unsafe class NetNs : IDisposable
     public static NetNs Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        int fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC);
-        if (fd < 0)
+        string operation = "open netns " + path;
+        int fd;
+        try
         {
-            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            if (errno == Errno.ENOENT) throw new NetNsNotFoundException(path, errno);
-            throw new NetNsException("open netns " + path, errno);
+            // O_NONBLOCK: a FIFO passed as CNI_NETNS must fail the type check below, not hang the plugin in open().
+            fd = (int)Errno.Retry(operation, () => LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC | LibC.O_NONBLOCK));
+        }
+        catch (LinuxException e) when (e.Errno == Errno.ENOENT)
+        {
+            throw new NetNsNotFoundException(path, e.Errno);
+        }
+        catch (LinuxException e)
+        {
+            throw new NetNsException(operation, e.Errno);
         }
         var handle = new FdHandle(fd);
-        int type = LibC.ioctl(fd, LibC.NS_GET_NSTYPE);
-        if (type != LibC.CLONE_NEWNET)
+        try
         {
-            int errno = type < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : Errno.EINVAL;
+            if (Errno.Check(LibC.ioctl(fd, LibC.NS_GET_NSTYPE), "ioctl NS_GET_NSTYPE " + path) != LibC.CLONE_NEWNET)
+                throw new NetNsException(operation, Errno.EINVAL, $"{path} is not a network namespace");
+        }
+        catch (LinuxException e) when (e is not NetNsException)
+        {
+            // ENOTTY/EINVAL: the file is not an nsfs namespace at all (a regular file, a directory...).
             handle.Dispose();
-            throw new NetNsException("open netns " + path, errno, $"{path} is not a network namespace");
+            throw new NetNsException(operation, e.Errno, $"{path} is not a network namespace");
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
         }
         return new NetNs(handle, path);
     }
