@@ -1,1 +1,1 @@
-return 0; // placeholder until the tuning plugin lands
+return Cni.Sdk.PluginMain.Run(new Cni.Plugins.Tuning.TuningPlugin(), "CNI tuning plugin (C#, NativeAOT)");
