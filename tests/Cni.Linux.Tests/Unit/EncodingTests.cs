@@ -124,6 +124,41 @@ public class EncodingTests
     }
 
     [Fact]
+    public void BridgePortFlagsAreANestedProtinfo()
+    {
+        var w = RouteNetlink.EncodeBridgePort(5, new BridgePortSettings { Hairpin = true, Isolated = true });
+        try
+        {
+            Assert.Equal(Hex(
+                "34000000 1300 0000 00000000 00000000",  // len 52, RTM_SETLINK
+                "07 00 0000 05000000 00000000 00000000",  // ifinfomsg: AF_BRIDGE, index 5
+                "1400 0c80",                              // IFLA_PROTINFO | NLA_F_NESTED, 20 bytes
+                "  0500 0400 01 000000",                  //   IFLA_BRPORT_MODE 1 (hairpin)
+                "  0500 2100 01 000000"),                 //   IFLA_BRPORT_ISOLATED 1
+                w.Message.ToArray());
+        }
+        finally { w.Dispose(); }
+    }
+
+    [Fact]
+    public void BridgeVlanRangeIsABeginEndPair()
+    {
+        var w = RouteNetlink.EncodeBridgeVlan(Rtnl.RTM_SETLINK, new BridgeVlan(5, 10) { RangeEnd = 20, Untagged = true });
+        try
+        {
+            Assert.Equal(Hex(
+                "3c000000 1300 0000 00000000 00000000",  // len 60, RTM_SETLINK
+                "07 00 0000 05000000 00000000 00000000",  // ifinfomsg: AF_BRIDGE, index 5
+                "1c00 1a00",                              // IFLA_AF_SPEC, 28 bytes
+                "  0600 0000 0100 0000",                  //   IFLA_BRIDGE_FLAGS MASTER
+                "  0800 0200 0c00 0a00",                  //   IFLA_BRIDGE_VLAN_INFO UNTAGGED|RANGE_BEGIN, vid 10
+                "  0800 0200 1400 1400"),                 //   IFLA_BRIDGE_VLAN_INFO UNTAGGED|RANGE_END, vid 20
+                w.Message.ToArray());
+        }
+        finally { w.Dispose(); }
+    }
+
+    [Fact]
     public void AttributesArePaddedToFourBytesWithZeros()
     {
         Assert.Equal(0, NetlinkAlign.Align(0));

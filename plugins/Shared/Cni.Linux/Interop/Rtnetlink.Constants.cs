@@ -33,6 +33,17 @@ internal static class Rtnl
     public const byte RT_TABLE_UNSPEC = 0;
     public const byte RT_SCOPE_NOWHERE = 255;
 
+    // if_bridge.h / if_link.h: bridge ports (AF_BRIDGE family).
+    public const ushort RTM_SETLINK = 19;
+    public const ushort IFLA_PROTINFO = 12, IFLA_AF_SPEC = 26;
+    public const ushort IFLA_BRPORT_MODE = 4, IFLA_BRPORT_LEARNING = 8, IFLA_BRPORT_UNICAST_FLOOD = 9,
+        IFLA_BRPORT_ISOLATED = 33;
+    public const ushort IFLA_BRIDGE_FLAGS = 0, IFLA_BRIDGE_VLAN_INFO = 2;
+    public const ushort BRIDGE_FLAGS_MASTER = 1;
+    public const ushort BRIDGE_VLAN_INFO_PVID = 2, BRIDGE_VLAN_INFO_UNTAGGED = 4, BRIDGE_VLAN_INFO_RANGE_BEGIN = 8,
+        BRIDGE_VLAN_INFO_RANGE_END = 16;
+    public const uint RTEXT_FILTER_BRVLAN = 2;
+
     // neighbour.h
     public const ushort NDA_DST = 1, NDA_LLADDR = 2, NDA_VLAN = 5, NDA_MASTER = 9;
 }
