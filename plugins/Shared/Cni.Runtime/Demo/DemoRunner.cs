@@ -21,6 +21,12 @@ internal static class DemoRunner
 
     public static int Run(CnictlArgs args, TextWriter o)
     {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            // Same rule as ./build.sh's other demos: without root there is nothing to show, which is not a failure.
+            o.WriteLine("cnictl demo: skipped: creating network namespaces needs root (run: sudo out/bin/cnictl demo)");
+            return 0;
+        }
         var dirs = args.PluginDirsGiven ? args.PluginDirs : [AppContext.BaseDirectory.TrimEnd('/')];
         o.WriteLine($"cnictl demo: bridge + host-local + portmap + firewall + tuning, plugins from {string.Join(':', dirs)}");
         var present = new HashSet<string>(StringComparer.Ordinal);
