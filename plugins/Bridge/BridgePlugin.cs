@@ -35,7 +35,6 @@ public sealed partial class BridgePlugin : ICniPlugin
     public Result Add(CmdArgs args)
     {
         var config = BridgeConfig.Load(args);
-        EnsureSupported(config);
         using var containerNs = ContainerNetns.Open(args);
         using var hostNs = NetNs.OpenCurrent();
         using var hostNl = RouteNetlink.Open();
@@ -138,12 +137,6 @@ public sealed partial class BridgePlugin : ICniPlugin
         result.Interfaces.Add(new Interface { Name = bridge.Name, Mac = FormatMac(bridge) });
         result.Interfaces.Add(new Interface { Name = veth.Host.Name, Mac = FormatMac(veth.Host) });
         result.Interfaces.Add(new Interface { Name = veth.Container.Name, Mac = FormatMac(veth.Container), Sandbox = args.Netns });
-    }
-
-    /// <summary>Checked before ADD creates anything, so an unsupported key costs no cleanup.</summary>
-    private void EnsureSupported(BridgeConfig config)
-    {
-        if (_ports is KernelBridgePorts) KernelBridgePorts.EnsureSupported(config);
     }
 
     /// <summary>Spoof checking filters bridged frames, which only nftables' bridge family can do.</summary>

@@ -6,8 +6,7 @@ namespace Cni.Plugins.Bridge;
 /// <summary>
 /// Bridge-port settings that live in the AF_BRIDGE netlink family (IFLA_PROTINFO port flags and
 /// IFLA_AF_SPEC VLAN entries): `bridge link set dev X hairpin on isolated on` and `bridge vlan add|del`.
-/// An interface because Cni.Linux does not expose them yet (see <see cref="KernelBridgePorts"/>), and so
-/// the plugin's step order can be tested without them.
+/// An interface so the plugin's step order can be tested without them.
 /// </summary>
 public interface IBridgePorts
 {
@@ -24,32 +23,34 @@ public interface IBridgePorts
 }
 
 /// <summary>
-/// The production <see cref="IBridgePorts"/>. Cni.Linux has no AF_BRIDGE port API yet (RTM_SETLINK with
-/// IFLA_PROTINFO / IFLA_AF_SPEC + IFLA_BRIDGE_VLAN_INFO), and a plugin must not build netlink bytes itself,
-/// so a config that needs one of these settings fails up front with code 2 naming the key, before anything
-/// is created. Plain ports (the common case) never call this.
+/// The production <see cref="IBridgePorts"/>, over Cni.Linux's AF_BRIDGE port API. VLAN entries need a kernel
+/// with bridge VLAN filtering; without it the kernel's EOPNOTSUPP fails the ADD, which then rolls back.
 /// </summary>
 public sealed class KernelBridgePorts : IBridgePorts
 {
     public void SetPortFlags(RouteNetlink hostNl, int portIndex, bool hairpin, bool isolated)
-    {
-        if (hairpin || isolated) throw Unsupported(hairpin ? "hairpinMode" : "portIsolation", "bridge port flags (IFLA_PROTINFO)");
-    }
+        => Wrap("set bridge port flags", () => hostNl.SetBridgePort(portIndex,
+            new BridgePortSettings { Hairpin = hairpin ? true : null, Isolated = isolated ? true : null }));
 
-    public void ConfigureVlans(RouteNetlink hostNl, int portIndex, int vlan, IReadOnlyList<VlanRange> trunk, bool preserveDefaultVlan)
+    public void ConfigureVlans(RouteNetlink hostNl, int portIndex, int vlan, IReadOnlyList<VlanRange> trunk, bool preserveDefaultVlan) => Wrap("configure port VLANs", () =>
     {
-        if (vlan != 0 || trunk.Count > 0) throw Unsupported(vlan != 0 ? "vlan" : "vlanTrunk", "bridge VLAN entries (IFLA_AF_SPEC)");
-    }
+        // A new port starts as an untagged member of VLAN 1 (the default PVID); drop that unless asked to keep it.
+        if (!preserveDefaultVlan)
+            foreach (var v in hostNl.ListBridgeVlans(portIndex)) hostNl.DeleteBridgeVlan(new BridgeVlan(portIndex, v.Vid));
+        if (vlan != 0) hostNl.AddBridgeVlan(new BridgeVlan(portIndex, (ushort)vlan) { Pvid = true, Untagged = true });
+        foreach (var r in trunk)
+            hostNl.AddBridgeVlan(new BridgeVlan(portIndex, (ushort)r.Min) { RangeEnd = r.Max > r.Min ? (ushort)r.Max : null });
+        // A trunk without an access VLAN still carries untagged traffic in VLAN 1, as the reference does.
+        if (vlan == 0 && trunk.Count > 0 && !preserveDefaultVlan)
+            hostNl.AddBridgeVlan(new BridgeVlan(portIndex, 1) { Pvid = true, Untagged = true });
+    });
 
-    /// <summary>Whether this implementation can serve <paramref name="config"/>; checked before ADD creates anything.</summary>
-    public static void EnsureSupported(BridgeConfig config)
+    private static void Wrap(string what, Action step)
     {
-        if (config.HairpinMode) throw Unsupported("hairpinMode", "bridge port flags (IFLA_PROTINFO)");
-        if (config.PortIsolation) throw Unsupported("portIsolation", "bridge port flags (IFLA_PROTINFO)");
-        if (config.Vlan != 0) throw Unsupported("vlan", "bridge VLAN entries (IFLA_AF_SPEC)");
-        if (config.VlanTrunk.Count > 0) throw Unsupported("vlanTrunk", "bridge VLAN entries (IFLA_AF_SPEC)");
+        try { step(); }
+        catch (NetlinkException e)
+        {
+            throw new CniException(CniErrorCode.Internal, $"failed to {what}", e.Message, e);
+        }
     }
-
-    private static CniException Unsupported(string key, string what)
-        => new(CniErrorCode.UnsupportedField, $"\"{key}\" is not supported by this build: the kernel layer has no {what} yet");
 }
