@@ -186,8 +186,7 @@ public sealed partial class DiskIpStore : IIpStore
     }
 
     /// <summary>
-    /// Makes the new names durable before the result is printed, records the directory state for the next
-    /// open, and releases the lock.
+    /// Removes leftover temporary files, records the directory state for the next open, and releases the lock.
     /// </summary>
     public void Dispose()
     {
@@ -195,7 +194,9 @@ public sealed partial class DiskIpStore : IIpStore
         {
             foreach (var tmp in _pendingTemp.Values) File.Delete(tmp);
             _pendingTemp.Clear();
-            if (_changedNames) DurableFile.SyncDirectory(NetworkDir);
+            // No fsync of the directory: a lease file is fsynced before it is linked, so it is never torn or
+            // empty; a link lost to a power cut only frees an address whose container died with the machine.
+            // That second fsync cost more than the whole rest of an ADD on a real disk.
             if (_changedNames || _stateStale) WriteState();
         }
         finally

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Cni.Linux.Hashing;
 using System.Text;
 
 namespace Cni.Ipam.HostLocal;
@@ -36,9 +36,7 @@ public readonly record struct LeaseOwner(string ContainerId, string IfName)
     {
         get
         {
-            Span<byte> hash = stackalloc byte[32];
-            SHA256.HashData(Encoding.UTF8.GetBytes((IsLegacy ? "legacy\n" : "owner\n") + FileContent), hash);
-            return Convert.ToHexStringLower(hash[..16]);
+            return Sha256.HashHex(Encoding.UTF8.GetBytes((IsLegacy ? "legacy\n" : "owner\n") + FileContent))[..32];
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class Rollback : IDisposable
     private bool _disposed;
 
     /// <param name="log">Where undo failures go; stderr by default (stdout belongs to the result).</param>
-    public Rollback(TextWriter? log = null) => _log = log ?? Console.Error;
+    public Rollback(TextWriter? log = null) => _log = log ?? StdErr.Writer;
 
     public void Add(string what, Action undo)
     {

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Cni.Linux.Hashing;
 using System.Text;
 
 namespace Cni.Linux.Firewall;
@@ -46,9 +46,7 @@ public readonly record struct FirewallOwner(string Network, string ContainerId, 
 
     private static string Hash(string text, int hexChars)
     {
-        Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), digest);
-        return Convert.ToHexStringLower(digest)[..hexChars];
+        return Sha256.HashHex(Encoding.UTF8.GetBytes(text))[..hexChars];
     }
 
     // Comments are quoted by iptables-save and shown by nft; keep them to characters neither needs to escape.

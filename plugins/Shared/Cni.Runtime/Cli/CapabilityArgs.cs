@@ -1,5 +1,5 @@
 using System.Net;
-using System.Security.Cryptography;
+using Cni.Linux.Hashing;
 using System.Text;
 using System.Text.Json;
 using Cni.Sdk;
@@ -105,7 +105,6 @@ public static class CapabilityArgs
     public static string ContainerIdFor(string netnsArg)
     {
         if (!netnsArg.Contains('/') && Validation.IsValidId("cnictl-" + netnsArg)) return "cnictl-" + netnsArg;
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(netnsArg));
-        return "cnictl-" + Convert.ToHexStringLower(hash)[..20];
+        return "cnictl-" + Sha256.HashHex(Encoding.UTF8.GetBytes(netnsArg))[..20];
     }
 }

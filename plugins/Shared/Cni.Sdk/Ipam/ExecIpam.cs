@@ -17,7 +17,7 @@ public sealed class ExecIpam : IIpamInvoker
     private readonly TextWriter _stderr;
 
     /// <param name="stderr">Where the delegate's stderr is copied; our stderr by default.</param>
-    public ExecIpam(TextWriter? stderr = null) => _stderr = stderr ?? Console.Error;
+    public ExecIpam(TextWriter? stderr = null) => _stderr = stderr ?? StdErr.Writer;
 
     public Result Add(CmdArgs a)
     {

@@ -1,4 +1,5 @@
 using System.Collections;
+using Microsoft.Win32.SafeHandles;
 
 namespace Cni.Sdk;
 
@@ -11,8 +12,9 @@ public static class PluginMain
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
             if (e.Key is string k && e.Value is string v) env[k] = v;
-        using var stdin = Console.OpenStandardInput();
-        using var stdout = Console.OpenStandardOutput();
-        return new Dispatcher(Environment.GetEnvironmentVariable, env, stdin, stdout, Console.Error).Run(plugin, about);
+        // Raw fds 0 and 1, not System.Console (see StdErr for why).
+        using var stdin = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
+        using var stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        return new Dispatcher(Environment.GetEnvironmentVariable, env, stdin, stdout, StdErr.Writer).Run(plugin, about);
     }
 }
