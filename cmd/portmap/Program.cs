@@ -1,1 +1,1 @@
-return 0; // placeholder until the portmap plugin lands
+return Cni.Sdk.PluginMain.Run(new Cni.Plugins.Portmap.PortmapPlugin(), "CNI portmap plugin (C#, NativeAOT)");
