@@ -1,1 +1,1 @@
-return 0; // placeholder until the firewall plugin lands
+return Cni.Sdk.PluginMain.Run(new Cni.Plugins.Firewall.FirewallPlugin(), "CNI firewall plugin (C#, NativeAOT)");
