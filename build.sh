@@ -118,7 +118,8 @@ demo() {
     for bin in "$OUT_BIN"/*; do
         [ -x "$bin" ] || continue
         name="$(basename "$bin")"
-        if out="$(printf '{"cniVersion":"1.0.0"}' | env -i CNI_COMMAND=VERSION "$bin" 2>&1)"; then
+        [ "$name" = cnictl ] && continue   # a tool, not a plugin: it has no VERSION verb
+        if out="$(env -i CNI_COMMAND=VERSION "$bin" <<<'{"cniVersion":"1.0.0"}' 2>&1)"; then
             [ -n "$out" ] || out="(printed nothing - placeholder, plugin not implemented yet)"
             info "$(printf '%-12s %s' "$name" "$out")"
         else
@@ -146,7 +147,7 @@ demo() {
     info "config: $conf"
 
     local placeholder=0
-    [ -n "$(printf '{}' | env -i CNI_COMMAND=VERSION "$OUT_BIN/loopback" 2>/dev/null)" ] || placeholder=1
+    [ -n "$(env -i CNI_COMMAND=VERSION "$OUT_BIN/loopback" <<<'{}' 2>/dev/null)" ] || placeholder=1
 
     set +e; out="$(run_plugin "$OUT_BIN/loopback" ADD "$nspath" lo "$conf" 2>&1)"; rc=$?; set -e
     info "ADD exit $rc, printed: ${out:-(nothing)}"

@@ -203,7 +203,9 @@ internal static class DemoRunner
                 using var nl = RouteNetlink.OpenIn(ns);
                 if (nl.TryGetLink("eth0", out _)) problems.Add($"eth0 still in {name}");
             }
-            var leases = Files(world.IpamDir).Where(f => Path.GetFileName(f) != "lock" && !Path.GetFileName(f).StartsWith("last_reserved_ip", StringComparison.Ordinal)).ToList();
+            // A lease is a file named by its address (our host-local's owner index holds hard links to those, so
+            // they are counted too); lock, the round-robin cursors and the index's state stamp are bookkeeping.
+            var leases = Files(world.IpamDir).Where(f => IPAddress.TryParse(Path.GetFileName(f), out _)).ToList();
             if (leases.Count > 0) problems.Add("leases " + string.Join(' ', leases.Select(Path.GetFileName)));
             if (Files(world.TuningDir).Count > 0) problems.Add("tuning state files");
             if (Files(runtime.Cache.ResultsDir).Count > 0) problems.Add("result cache files");
