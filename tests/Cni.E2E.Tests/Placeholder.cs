@@ -1,0 +1,1 @@
+namespace Cni.E2E.Tests;
