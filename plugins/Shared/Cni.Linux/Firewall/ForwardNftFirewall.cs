@@ -5,8 +5,8 @@ using Cni.Linux.Nftables;
 namespace Cni.Linux.Firewall;
 
 /// <summary>
-/// The firewall plugin's nftables backend (the default), native over netlink: ADD is one batch (tables and
-/// chains created idempotently, then the owner's rules); DEL/GC list our chains once and delete by handle.
+/// The firewall plugin's nftables backend (the default), native over netlink: ADD is one batch of the owner's
+/// rules (plus, the first time, the table and chains); DEL/GC list our chains once and delete by handle.
 /// <para>
 /// An nftables accept cannot override a drop elsewhere: every base chain at the forward hook must let a
 /// packet through. So when the namespace has an iptables filter FORWARD (where Docker and ufw put their
@@ -26,7 +26,7 @@ public sealed class ForwardNftFirewall : IForwardFirewall
         ArgumentNullException.ThrowIfNull(attachment);
         var rules = ForwardNftRules.For(attachment);
         if (rules.Count == 0) return;
-        using (var nft = NftConnection.Open()) nft.Commit(ForwardNftRules.AddBatch(rules));
+        using (var nft = NftConnection.Open()) Commit(nft, rules);
         try
         {
             foreach (bool ipv6 in new[] { false, true })
@@ -73,6 +73,26 @@ public sealed class ForwardNftFirewall : IForwardFirewall
         var keep = new HashSet<string>(valid.Select(v => FirewallOwner.AttachmentHash(v.ContainerId, v.IfName)), StringComparer.Ordinal);
         RemoveNft(comment => NftFirewall.IsStale(comment, network, keep));
         foreach (bool ipv6 in new[] { false, true }) ForwardIptablesFirewall.RemoveFamily(ipv6, tag => NftFirewall.IsStale(tag, network, keep));
+    }
+
+    /// <summary>
+    /// Rules only first: re-adding an existing table or base chain is not free (the kernel queues an update
+    /// for each, and closing the socket then waits for their release: ~10 ms per ADD on a 6.x kernel), and
+    /// after the first ADD they exist. ENOENT (table or chain missing, nothing applied) falls back to the full
+    /// batch that creates them, idempotently, so concurrent first ADDs still all succeed.
+    /// </summary>
+    private static void Commit(NftConnection nft, List<NftRule> rules)
+    {
+        var rulesOnly = new NftTransaction();
+        foreach (var rule in rules) rulesOnly.AddRule(rule);
+        try
+        {
+            nft.Commit(rulesOnly);
+        }
+        catch (NetlinkException e) when (e.Errno == Errno.ENOENT)
+        {
+            nft.Commit(ForwardNftRules.AddBatch(rules));
+        }
     }
 
     /// <summary>
