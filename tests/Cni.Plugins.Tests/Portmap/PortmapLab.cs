@@ -53,9 +53,9 @@ public sealed class PortmapLab : IDisposable
     }
 
     /// <summary>A portmap config with its keys (<paramref name="extra"/>), portMappings and prevResult (each optional).</summary>
-    public string PortmapConf(JsonElement? prev, string mappings = "", string extra = "", string network = "pmnet")
+    public string PortmapConf(JsonElement? prev, string mappings = "", string extra = "", string network = "pmnet", string? version = null)
     {
-        string members = $"\"cniVersion\":\"{Version}\",\"name\":\"{network}\",\"type\":\"portmap\",\"capabilities\":{{\"portMappings\":true}}";
+        string members = $"\"cniVersion\":\"{version ?? Version}\",\"name\":\"{network}\",\"type\":\"portmap\",\"capabilities\":{{\"portMappings\":true}}";
         if (extra.Length > 0) members += "," + extra;
         if (mappings.Length > 0) members += ",\"runtimeConfig\":{\"portMappings\":[" + mappings + "]}";
         if (prev is { } p) members += ",\"prevResult\":" + p.GetRawText();
@@ -103,6 +103,16 @@ public sealed class PortmapLab : IDisposable
 
     /// <summary>The comments of those rules.</summary>
     public List<string> NftComments() => NftRules().Select(r => r.TryGetProperty("comment", out var c) ? c.GetString()! : "").ToList();
+
+    /// <summary>`iptables-save -t nat` (or ip6tables-save) of the host namespace.</summary>
+    public string IptablesNat(bool v6 = false) => Host.Exec(v6 ? "ip6tables-save" : "iptables-save", "-t", "nat").Stdout;
+
+    /// <summary>The CNI error object printed by a failed run.</summary>
+    public static (int Code, string Message) Error(ExecResult r)
+    {
+        var e = JsonDocument.Parse(r.Stdout).RootElement;
+        return (e.GetProperty("code").GetInt32(), e.GetProperty("msg").GetString()!);
+    }
 
     public static string Address(JsonElement result, int family = 4)
         => result.GetProperty("ips").EnumerateArray().Select(i => i.GetProperty("address").GetString()!)
