@@ -1,1 +1,1 @@
-return 0; // placeholder until the ipvlan plugin lands
+return Cni.Sdk.PluginMain.Run(new Cni.Plugins.Ipvlan.IpvlanPlugin(), "CNI ipvlan plugin (C#, NativeAOT)");

@@ -1,1 +1,1 @@
-return 0; // placeholder until the macvlan plugin lands
+return Cni.Sdk.PluginMain.Run(new Cni.Plugins.Macvlan.MacvlanPlugin(), "CNI macvlan plugin (C#, NativeAOT)");
