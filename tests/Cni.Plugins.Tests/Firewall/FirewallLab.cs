@@ -48,6 +48,9 @@ public sealed class FirewallLab : IDisposable
 
     public string Version => _ipamVersion;
 
+    /// <summary>A temp directory removed on Dispose (host-local leases live in it too).</summary>
+    public string DataDir => _dataDir;
+
     /// <summary>A container attached to <paramref name="bridge"/> on <paramref name="network"/>; returns its namespace and bridge result.</summary>
     public (TestNetns Ns, JsonElement Result) Attach(string containerId, string network, string bridge, params string[] subnets)
     {
@@ -82,9 +85,12 @@ public sealed class FirewallLab : IDisposable
         Assert.True(r.ExitCode == 0, $"firewall {command} {containerId} failed: {r.Stdout} {r.Stderr}");
     }
 
-    private ExecResult RunIn(Cni.Sdk.ICniPlugin plugin, string command, string containerId, string? netns, string conf, string ifName = "eth0")
+    /// <summary>Any plugin, in-process in the host namespace, as a runtime would call it (CNI_PATH holds host-local).</summary>
+    public ExecResult RunIn(Cni.Sdk.ICniPlugin plugin, string command, string containerId, string? netns, string conf, string ifName = "eth0",
+        IReadOnlyDictionary<string, string>? extraEnv = null)
     {
         var env = InProcess.Env(command, containerId, netns, ifName, path: _ipamPath);
+        foreach (var (k, v) in extraEnv ?? new Dictionary<string, string>()) env[k] = v;
         return InProcess.RunIn(Host, plugin, env, conf);
     }
 
@@ -97,13 +103,16 @@ public sealed class FirewallLab : IDisposable
     /// Whether a TCP connection from <paramref name="from"/> to <paramref name="to"/>:<paramref name="port"/> completes
     /// (SYN out, SYN-ACK back through the host's forward path): a listener inside <paramref name="listener"/>.
     /// </summary>
-    public static bool Connects(TestNetns from, TestNetns listener, IPAddress to, int port = 8080)
+    public static bool Connects(TestNetns from, TestNetns listener, IPAddress to, int port = 8080) => Connects(from, listener, port, to, port);
+
+    /// <summary>As above with a listener on <paramref name="listenPort"/> and a connect to <paramref name="to"/>:<paramref name="port"/> (a published port).</summary>
+    public static bool Connects(TestNetns from, TestNetns listener, int listenPort, IPAddress to, int port)
     {
         using var lns = NetNs.Open(listener.Path);
         using var fns = NetNs.Open(from.Path);
         var server = lns.Run(() =>
         {
-            var l = new TcpListener(to.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, port);
+            var l = new TcpListener(to.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, listenPort);
             l.Start();
             return l;
         });
