@@ -1,1 +1,0 @@
-namespace Cni.E2E.Tests;
