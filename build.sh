@@ -200,9 +200,30 @@ ensure_packages() { # ensure_packages "cmd-or-path:package" ...
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# --- e2e (tests/Cni.E2E.Tests; owned by the e2e tests) ----------------------------------------------
+# podman (CNI backend) + runc run real containers on our plugins; busybox-static is the one binary the
+# tests' local image is made of, so it must be the static build (a dynamic busybox would not run in an
+# image without libc). The tests skip with a reason when any of these is missing.
+e2e_deps() {
+    ensure_packages podman:podman runc:runc
+    # ldd fails on a static executable; a dynamic /bin/busybox (package busybox) gets replaced.
+    if [ -x /bin/busybox ] && ldd /bin/busybox >/dev/null 2>&1; then
+        if is_root && command -v apt-get >/dev/null; then
+            say "Replacing the dynamic busybox with busybox-static"
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends busybox-static
+        else
+            info "/bin/busybox is dynamically linked: install busybox-static yourself (the e2e tests will skip)"
+        fi
+    else
+        ensure_packages /bin/busybox:busybox-static
+    fi
+}
+# --- end e2e -----------------------------------------------------------------------------------------
+
 test_deps() {
     ensure_packages ip:iproute2 nft:nftables iptables:iptables jq:jq ping:iputils-ping \
         "$REF_BIN/loopback:containernetworking-plugins"
+    e2e_deps
 }
 
 # Every test project: tests/*/*.Tests.csproj (and conformance/ ones when they appear). Run one by one so
