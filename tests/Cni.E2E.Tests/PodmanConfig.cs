@@ -69,6 +69,7 @@ public sealed class PodmanConfig
             # its cleanup; the default 300 s would outlive the test run. 5 s is ample for the API's inspect.
             exit_command_delay = 5
             tmp_dir = "{TmpDir}"
+            image_copy_tmp_dir = "{TmpDir}"
             static_dir = "{Path.Combine(GraphRoot, "libpod")}"
             volume_path = "{Path.Combine(GraphRoot, "volumes")}"
 

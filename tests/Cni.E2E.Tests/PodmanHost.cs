@@ -25,7 +25,6 @@ public sealed class PodmanHost : IAsyncLifetime
 
     /// <summary>Where host-local keeps leases: podman's conflists set no dataDir, so the reference default.</summary>
     public const string LeaseRoot = "/var/lib/cni/networks";
-    private const string CniStateRoot = "/var/lib/cni";
     private const string CniCacheDir = "/var/lib/cni/results";
     private const string ImageCacheDir = "/var/lib/containers";
 
@@ -34,7 +33,10 @@ public sealed class PodmanHost : IAsyncLifetime
     private readonly StringBuilder _serviceLog = new();
     private Process? _service;
     private bool _createdImageCache;
-    private bool _createdCniDir;
+    /// <summary>Directories of the machine podman, runc or host-local create on first use; removed at the end
+    /// when this run created them and they are empty again.</summary>
+    private static readonly string[] s_sharedStateDirs = ["/var/lib/cni", "/run/runc"];
+    private string[] _createdStateDirs = [];
 
     /// <summary>Why the tests cannot run on this machine (null when they can).</summary>
     public string? SkipReason { get; private set; }
@@ -58,7 +60,7 @@ public sealed class PodmanHost : IAsyncLifetime
         try
         {
             _createdImageCache = !Directory.Exists(ImageCacheDir);
-            _createdCniDir = !Directory.Exists(CniStateRoot);
+            _createdStateDirs = [.. s_sharedStateDirs.Where(d => !Directory.Exists(d))];
             Config.Write(Repo.OutBin);
             HostNs = TestNetns.Create("podman");
 
@@ -191,7 +193,7 @@ public sealed class PodmanHost : IAsyncLifetime
                 File.Delete(f);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         var errors = new List<string>();
         void Try(string what, Action a)
@@ -200,9 +202,10 @@ public sealed class PodmanHost : IAsyncLifetime
             catch (Exception e) { errors.Add($"{what}: {e.Message}"); }
         }
 
-        if (_service is { HasExited: false } && HostNs != null)
+        if (HostNs != null)
         {
-            // Through the API's owner while it still runs: containers (and their CNI DEL), then our networks.
+            // Containers first (their CNI DEL runs in the namespace), then our networks; the CLI works on the
+            // store whether or not the service still runs.
             Try("podman rm", () => Podman("rm", "--all", "--force", "--time", "0").EnsureSuccess("podman rm --all"));
             string[] nets;
             lock (_networks) nets = [.. _networks];
@@ -225,23 +228,44 @@ public sealed class PodmanHost : IAsyncLifetime
         HostNs?.Dispose();
         HostNs = null;
 
+        Try("leftover conmons", KillCgroupMembers);
+        Try("cgroups", RemoveCgroups);
         string[] all;
         lock (_networks) all = [.. _networks];
         foreach (var n in all) Try("lease dir " + n, () => RemoveCniState(n));
-        if (_createdCniDir) Try("/var/lib/cni", () => RemoveIfEmpty(CniStateRoot));
-        Try("leftover conmons", KillCgroupMembers);
-        Try("cgroups", RemoveCgroups);
-        if (_createdImageCache) Try("image cache", () => { if (Directory.Exists(ImageCacheDir)) Directory.Delete(ImageCacheDir, true); });
+        foreach (var d in _createdStateDirs) Try(d, () => RemoveIfEmpty(d));
+        if (_createdImageCache) Try("image cache", RemoveImageCache);
         Try("temp dir", () => { if (Directory.Exists(Config.Dir)) Directory.Delete(Config.Dir, recursive: true); });
-        await Task.CompletedTask;
         if (errors.Count > 0) throw new InvalidOperationException("e2e cleanup incomplete: " + string.Join("; ", errors));
+        return ValueTask.CompletedTask;
     }
 
-    /// <summary>Removes a tree of empty directories we created (a file anywhere in it means someone else uses it).</summary>
+    /// <summary>
+    /// Removes the empty directories of a tree we created, deepest first, one rmdir each: a directory someone
+    /// else (another podman user on this machine) has put a file in meanwhile stays, without a race.
+    /// </summary>
     private static void RemoveIfEmpty(string dir)
     {
-        if (!Directory.Exists(dir) || Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Any()) return;
-        Directory.Delete(dir, recursive: true);
+        if (!Directory.Exists(dir)) return;
+        foreach (var d in Directory.EnumerateDirectories(dir, "*", SearchOption.AllDirectories)
+                     .OrderByDescending(d => d.Length).Append(dir))
+        {
+            try { Directory.Delete(d); }
+            catch (IOException) { } // not empty: in use
+        }
+    }
+
+    /// <summary>
+    /// `podman import` records blob digests in /var/lib/containers/cache (containers/image puts it there for
+    /// root whatever --root says). When this run created that directory and nothing else is in it, it goes.
+    /// </summary>
+    private static void RemoveImageCache()
+    {
+        var cache = Path.Combine(ImageCacheDir, "cache", "blob-info-cache-v1.boltdb");
+        if (!Directory.Exists(ImageCacheDir)) return;
+        var files = Directory.EnumerateFiles(ImageCacheDir, "*", SearchOption.AllDirectories).ToArray();
+        if (files.Length == 1 && files[0] == cache) File.Delete(cache);
+        RemoveIfEmpty(ImageCacheDir);
     }
 
     /// <summary>
