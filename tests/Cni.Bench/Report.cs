@@ -31,6 +31,28 @@ internal static class Report
         Console.WriteLine();
         PrintRss(ours, reference);
         PrintScaling(results);
+        PrintSeries(results);
+    }
+
+    /// <summary>Series rows: p50 of the last window of samples against the first (state kept growing between them).</summary>
+    private static void PrintSeries(IReadOnlyList<RowResult> results)
+    {
+        foreach (var r in results.Where(r => r.Row.SeriesWindow is not null))
+        {
+            var w = r.Row.SeriesWindow!.Value;
+            if (!Completed(r) || r.Ours.Count < 2 * w || r.Ref.Count < 2 * w)
+            {
+                Console.WriteLine($"{r.Row.Name}: series not measured (the row was skipped, failed or is too short)");
+                continue;
+            }
+            double First(Stats s) => s.Window(0, w).P50;
+            double Last(Stats s) => s.Window(s.Count - w, w).P50;
+            var scaling = Last(r.Ours) / First(r.Ours);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Row.Name}: p50 of the first {w} -> last {w} ADDs: ours {Ms(First(r.Ours))} -> {Ms(Last(r.Ours))} ms " +
+                $"({scaling:0.00}x, goal <= {Rows.MaxScaling:0.0})  {Verdict(scaling <= Rows.MaxScaling)}; " +
+                $"reference {Ms(First(r.Ref))} -> {Ms(Last(r.Ref))} ms ({Last(r.Ref) / First(r.Ref):0.00}x)"));
+        }
     }
 
     private static void PrintRss(Side ours, Side reference)

@@ -3,8 +3,19 @@ using System.Net;
 
 namespace Cni.Bench;
 
-/// <summary>One plugin call: CNI_COMMAND, the config on stdin, CNI_CONTAINERID and CNI_IFNAME.</summary>
-internal sealed record Call(string Command, string Config, string ContainerId = "bench", string IfName = "eth0");
+/// <summary>
+/// One plugin call: CNI_COMMAND, the config on stdin, CNI_CONTAINERID and CNI_IFNAME. Optional: the container
+/// namespace (CNI_NETNS; default the side's namespace), the "host" namespace the plugin runs in (default the
+/// harness's own), the plugin (default the row's), and <see cref="Next"/>: the call that follows in a chain,
+/// built from this call's stdout (a runtime passing prevResult along), timed together with this one.
+/// </summary>
+internal sealed record Call(string Command, string Config, string ContainerId = "bench", string IfName = "eth0")
+{
+    public string? Netns { get; init; }
+    public string? HostNetns { get; init; }
+    public string? Plugin { get; init; }
+    public Func<string, Call?>? Next { get; init; }
+}
 
 /// <summary>
 /// What one side runs for a row: an optional untimed call before and after each timed one (the ADD that
@@ -33,10 +44,32 @@ internal sealed record Goal(double? MaxRatio)
 /// empty-store row this one is compared with (ours/ours, goal <= 1.2).
 /// </summary>
 internal sealed record Row(string Name, string Plugin, Goal Goal, Func<Side, Fixture> Setup,
-    bool NeedsNetns = false, string? Baseline = null);
+    bool NeedsNetns = false, string? Baseline = null)
+{
+    /// <summary>Other binaries the row runs (chain members, the IPAM plugin): missing or placeholder => skipped.</summary>
+    public IReadOnlyList<string> AlsoNeeds { get; init; } = [];
 
-/// <summary>The rows, in print order. New plugins add their rows here and nowhere else.</summary>
-internal static class Rows
+    /// <summary>A fixed iteration count (and warm-up) instead of -n, for rows whose one iteration is large.</summary>
+    public int? Iterations { get; init; }
+    public int? Warmup { get; init; }
+
+    /// <summary>
+    /// More than 1: each iteration starts this many timed calls at once (indexes i*Parallel+k) and the sample is
+    /// the wall time of the whole batch; Before and After calls run untimed around it.
+    /// </summary>
+    public int Parallel { get; init; } = 1;
+
+    /// <summary>
+    /// Set: the samples form a series (state accumulates, e.g. 1000 containers on one network) and the report
+    /// compares the p50 of the last this-many samples with the first this-many (ours goal <= MaxScaling).
+    /// </summary>
+    public int? SeriesWindow { get; init; }
+
+    public IEnumerable<string> Plugins => AlsoNeeds.Prepend(Plugin);
+}
+
+/// <summary>The rows, in print order. New plugins add their rows here (or in a Rows.*.cs file) and nowhere else.</summary>
+internal static partial class Rows
 {
     /// <summary>The reference (Debian 1.1.1) speaks at most 1.0.0, so every config uses it.</summary>
     public const string CniVersion = "1.0.0";
@@ -65,6 +98,11 @@ internal static class Rows
         HostLocalDel("host-local DEL", leases: 0),
         HostLocalAdd("host-local ADD, 1000 leases", leases: 1000, baseline: "host-local ADD"),
         HostLocalDel("host-local DEL, 1000 leases", leases: 1000, baseline: "host-local DEL"),
+        .. BridgeRows(),
+        .. ChainRows(),
+        .. MacvlanRows(),
+        // Last: it leaves 2 x 1000 namespaces for the kernel to tear down in the background.
+        BridgeThousand(),
     ];
 
     private const string LoopbackConfig = $$"""{"cniVersion":"{{CniVersion}}","name":"bench-lo","type":"loopback"}""";

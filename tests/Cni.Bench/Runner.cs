@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 
 namespace Cni.Bench;
@@ -31,9 +32,11 @@ internal sealed class Runner(Spawn spawn, Side ours, Side reference, int iterati
         using var oursFixture = row.Setup(ours);
         using var refFixture = row.Setup(reference);
         var fixtures = new Dictionary<Side, Fixture> { [ours] = oursFixture, [reference] = refFixture };
+        var rowWarmup = row.Warmup ?? warmup;
+        var rowIterations = row.Iterations ?? iterations;
         try
         {
-            for (var i = 0; i < warmup + iterations; i++)
+            for (var i = 0; i < rowWarmup + rowIterations; i++)
             {
                 if (Cancelled)
                 {
@@ -42,16 +45,22 @@ internal sealed class Runner(Spawn spawn, Side ours, Side reference, int iterati
                 Side[] order = i % 2 == 0 ? [ours, reference] : [reference, ours];
                 foreach (var side in order)
                 {
+                    var timedStats = i < rowWarmup ? null : stats[side];
+                    if (row.Parallel > 1)
+                    {
+                        RunBatch(side, row, fixtures[side], i, timedStats);
+                        continue;
+                    }
                     var f = fixtures[side];
-                    var timedStats = i < warmup ? null : stats[side];
                     if (f.Before(i) is { } before)
                     {
-                        Record(side, row, Invoke(side, row, before), null);
+                        Invoke(side, row, before);
                     }
-                    Record(side, row, Invoke(side, row, f.Timed(i)), timedStats);
+                    var timed = Invoke(side, row, f.Timed(i));
+                    timedStats?.Add(timed);
                     if (f.After(i) is { } after)
                     {
-                        Record(side, row, Invoke(side, row, after), null);
+                        Invoke(side, row, after);
                     }
                 }
             }
@@ -63,30 +72,96 @@ internal sealed class Runner(Spawn spawn, Side ours, Side reference, int iterati
         return new RowResult(row, stats[ours], stats[reference]);
     }
 
-    private static void Record(Side side, Row row, Sample s, Stats? timed)
+    /// <summary>Runs a call and the chain behind it (<see cref="Call.Next"/>); the sample is their summed wall time.</summary>
+    private Sample Invoke(Side side, Row row, Call first)
     {
-        timed?.Add(s);
-        side.NoteRss(row.Plugin, s.MaxRssKb);
+        double wallMs = 0;
+        long maxRss = 0;
+        var stdout = "";
+        for (var call = first; call is not null;)
+        {
+            var plugin = call.Plugin ?? row.Plugin;
+            var env = new Dictionary<string, string>
+            {
+                ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                ["CNI_COMMAND"] = call.Command,
+                ["CNI_CONTAINERID"] = call.ContainerId,
+                ["CNI_NETNS"] = call.Netns ?? side.NetnsPath,
+                ["CNI_IFNAME"] = call.IfName,
+                ["CNI_PATH"] = side.BinDir,
+            };
+            var s = spawn.Run(side.Binary(plugin), env, call.Config, call.HostNetns);
+            if (s.ExitCode != 0)
+            {
+                var output = (s.Stdout + " " + s.Stderr).Trim();
+                throw new InvocationFailed($"{side.Name} {plugin} {call.Command} ({call.ContainerId}) exited {s.ExitCode}: {output}");
+            }
+            lock (side)
+            {
+                side.NoteRss(plugin, s.MaxRssKb);
+            }
+            wallMs += s.WallMs;
+            maxRss = Math.Max(maxRss, s.MaxRssKb);
+            stdout = s.Stdout;
+            call = call.Next?.Invoke(s.Stdout);
+        }
+        return new Sample(0, stdout, "", wallMs, maxRss);
     }
 
-    private Sample Invoke(Side side, Row row, Call call)
+    /// <summary>
+    /// One iteration of a parallel row: the Before calls one by one, then all timed calls released together
+    /// from threads made beforehand (thread start-up stays out of the sample), then the After calls. The
+    /// sample is the wall time from the release to the last exit.
+    /// </summary>
+    private void RunBatch(Side side, Row row, Fixture f, int i, Stats? timedStats)
     {
-        var env = new Dictionary<string, string>
+        var n = row.Parallel;
+        for (var k = 0; k < n; k++)
         {
-            ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-            ["CNI_COMMAND"] = call.Command,
-            ["CNI_CONTAINERID"] = call.ContainerId,
-            ["CNI_NETNS"] = side.NetnsPath,
-            ["CNI_IFNAME"] = call.IfName,
-            ["CNI_PATH"] = side.BinDir,
-        };
-        var s = spawn.Run(side.Binary(row.Plugin), env, call.Config);
-        if (s.ExitCode != 0)
-        {
-            var output = (s.Stdout + " " + s.Stderr).Trim();
-            throw new InvocationFailed($"{side.Name} {row.Plugin} {call.Command} ({call.ContainerId}) exited {s.ExitCode}: {output}");
+            if (f.Before(i * n + k) is { } before)
+            {
+                Invoke(side, row, before);
+            }
         }
-        return s;
+        var calls = Enumerable.Range(0, n).Select(k => f.Timed(i * n + k)).ToArray();
+        var samples = new Sample[n];
+        var failures = new InvocationFailed?[n];
+        using var go = new ManualResetEventSlim();
+        var threads = Enumerable.Range(0, n).Select(k => new Thread(() =>
+        {
+            go.Wait();
+            try
+            {
+                samples[k] = Invoke(side, row, calls[k]);
+            }
+            catch (InvocationFailed e)
+            {
+                failures[k] = e;
+            }
+        })).ToArray();
+        foreach (var t in threads)
+        {
+            t.Start();
+        }
+        var start = Stopwatch.GetTimestamp();
+        go.Set();
+        foreach (var t in threads)
+        {
+            t.Join();
+        }
+        var wall = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        if (failures.FirstOrDefault(e => e is not null) is { } failed)
+        {
+            throw failed;
+        }
+        timedStats?.Add(new Sample(0, "", "", wall, samples.Max(s => s.MaxRssKb)));
+        for (var k = 0; k < n; k++)
+        {
+            if (f.After(i * n + k) is { } after)
+            {
+                Invoke(side, row, after);
+            }
+        }
     }
 
     private string? SkipReason(Row row)
@@ -95,15 +170,22 @@ internal sealed class Runner(Spawn spawn, Side ours, Side reference, int iterati
         {
             return "skipped (needs root for network namespaces)";
         }
-        if (!File.Exists(ours.Binary(row.Plugin)))
+        foreach (var plugin in row.Plugins)
         {
-            return "skipped (not built)";
+            if (!File.Exists(ours.Binary(plugin)))
+            {
+                return $"skipped (not built: {plugin})";
+            }
+            if (!File.Exists(reference.Binary(plugin)))
+            {
+                return $"skipped (no reference {reference.Binary(plugin)})";
+            }
+            if (NotImplemented(plugin) is { } reason)
+            {
+                return reason.Replace("skipped (", $"skipped ({plugin}: ", StringComparison.Ordinal);
+            }
         }
-        if (!File.Exists(reference.Binary(row.Plugin)))
-        {
-            return $"skipped (no reference {reference.Binary(row.Plugin)})";
-        }
-        return NotImplemented(row.Plugin);
+        return null;
     }
 
     /// <summary>

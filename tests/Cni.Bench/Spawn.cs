@@ -18,7 +18,11 @@ internal sealed unsafe class Spawn(string spawnerPath)
 {
     public string SpawnerPath { get; } = spawnerPath;
 
-    public Sample Run(string binary, IReadOnlyDictionary<string, string> env, string stdin)
+    /// <summary>
+    /// Runs <paramref name="binary"/> once. With <paramref name="hostNetns"/> (a namespace path) the spawner joins
+    /// that network namespace first, untimed, so the plugin's "host" is a throwaway namespace.
+    /// </summary>
+    public Sample Run(string binary, IReadOnlyDictionary<string, string> env, string stdin, string? hostNetns = null)
     {
         // [read, write] pairs; O_CLOEXEC so only the dup2'ed copies (0-3) survive into the spawner.
         int* pin = stackalloc int[2], pout = stackalloc int[2], perr = stackalloc int[2], prep = stackalloc int[2];
@@ -30,7 +34,7 @@ internal sealed unsafe class Spawn(string spawnerPath)
             }
         }
 
-        var argv = NativeStrings([SpawnerPath, binary]);
+        var argv = NativeStrings(hostNetns is null ? [SpawnerPath, binary] : [SpawnerPath, "--netns", hostNetns, binary]);
         var envp = NativeStrings([.. env.Select(kv => kv.Key + "=" + kv.Value)]);
         var actions = NativeMemory.AllocZeroed(LibC.FileActionsSize);
         int pid;

@@ -14,6 +14,17 @@ internal sealed class Stats
         MaxRssKb = Math.Max(MaxRssKb, s.MaxRssKb);
     }
 
+    /// <summary>The samples <paramref name="start"/>..start+count-1 in the order they were taken (a series row's window).</summary>
+    public Stats Window(int start, int count)
+    {
+        var w = new Stats();
+        foreach (var ms in _wallMs.Skip(start).Take(count))
+        {
+            w._wallMs.Add(ms);
+        }
+        return w;
+    }
+
     public double P50 => Percentile(50);
     public double P99 => Percentile(99);
 

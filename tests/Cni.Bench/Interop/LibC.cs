@@ -63,6 +63,16 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "geteuid")]
     public static partial uint geteuid();
 
+    public const int O_RDONLY = 0;
+    public const int CLONE_NEWNET = 0x40000000;
+
+    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int open(string path, int flags);
+
+    /// <summary>The spawner joins the row's "host" namespace with this before it forks the plugin.</summary>
+    [LibraryImport(Lib, EntryPoint = "setns", SetLastError = true)]
+    public static partial int setns(int fd, int nstype);
+
     [LibraryImport(Lib, EntryPoint = "fork", SetLastError = true)]
     public static partial int fork();
 

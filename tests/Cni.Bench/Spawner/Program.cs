@@ -2,9 +2,11 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Cni.Bench.Interop;
 
-// cni-bench-spawn BINARY [ARGS...]
+// cni-bench-spawn [--netns PATH] BINARY [ARGS...]
 //
-// Runs BINARY once with this process's stdin, stdout, stderr and environment, and writes
+// With --netns, first joins the network namespace at PATH (untimed), so the plugin runs with that namespace as
+// its "host" - both sides of a row get the same treatment, and the cost of `ip netns exec` (another process,
+// a mount namespace) stays out of every sample. Then runs BINARY once with this process's stdin, stdout, stderr and environment, and writes
 // "<exit code> <peak RSS KiB> <wall ns>" to fd 3.
 //
 // Why a separate, tiny native process: the kernel records the old address space's peak RSS into the
@@ -14,6 +16,16 @@ using Cni.Bench.Interop;
 // (the harness measures and prints that floor by timing /bin/true the same way).
 unsafe
 {
+    if (args.Length >= 2 && args[0] == "--netns")
+    {
+        var fd = LibC.open(args[1], LibC.O_RDONLY | LibC.O_CLOEXEC);
+        if (fd < 0 || LibC.setns(fd, LibC.CLONE_NEWNET) != 0)
+        {
+            return 6;
+        }
+        LibC.close(fd);
+        args = args[2..];
+    }
     if (args.Length < 1)
     {
         return 2;
