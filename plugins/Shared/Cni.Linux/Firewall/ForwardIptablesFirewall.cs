@@ -133,7 +133,11 @@ public sealed class ForwardIptablesFirewall : IForwardFirewall
         if (!state.Jumps(ForwardChain, _adminChain))
             b.Append($"-I {ForwardChain} 1 -m comment --comment \"CNI firewall plugin admin overrides\" -j {_adminChain}\n");
         if (!state.Jumps("FORWARD", ForwardChain))
-            b.Append($"-I FORWARD 1 -m comment --comment \"CNI firewall plugin rules\" -j {ForwardChain}\n");
+        {
+            // Below an existing isolation jump (isolation drops must be seen before accepts), else first.
+            int stage1 = state.Rules.Where(r => r.Chain == "FORWARD").ToList().FindIndex(r => r.Line.EndsWith(" -j " + Stage1, StringComparison.Ordinal));
+            b.Append($"-I FORWARD {stage1 + 2} -m comment --comment \"CNI firewall plugin rules\" -j {ForwardChain}\n");
+        }
         if (a.Policy != ForwardIngressPolicy.Open)
         {
             Chain(Stage1);
