@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Cni.Linux.Netlink;
 using Cni.Linux.Netns;
 using Cni.Linux.Sysctl;
@@ -153,11 +152,15 @@ public abstract partial class ParentLinkPlugin<TConfig> : ICniPlugin where TConf
         return containerNl.GetLink(inside.Index);
     }
 
-    /// <summary>"cni" + 10 random hex digits: 13 characters, under IFNAMSIZ, recognisable if ever left behind.</summary>
+    /// <summary>
+    /// "cni" + 10 random hex digits: 13 characters, under IFNAMSIZ, recognisable if ever left behind. Not a
+    /// secret, so not the CSPRNG: on Linux that loads OpenSSL, which costs start-up time and is absent from
+    /// minimal hosts (the test VM has none).
+    /// </summary>
     private static string TemporaryName()
     {
         Span<byte> b = stackalloc byte[5];
-        RandomNumberGenerator.Fill(b);
+        Random.Shared.NextBytes(b);
         return "cni" + Convert.ToHexStringLower(b);
     }
 
