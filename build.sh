@@ -277,6 +277,14 @@ run_tests() {
     [ "$failed" -eq 0 ] || die "$failed of ${#projects[@]} test projects failed"
     say "All ${#projects[@]} test projects passed"
     conformance
+    vm_tests
+}
+
+# The kernel-dependent cases (ipvlan, 802.1Q VLAN masters, macvlan over a VLAN) in one qemu boot of Debian's
+# kernel: this machine's kernel has neither ipvlan nor 8021q. A VM that cannot start fails the run.
+vm_tests() {
+    say "VM tests: tests/vm/run-vm-tests.sh (Debian kernel under qemu TCG, one boot)"
+    bash tests/vm/run-vm-tests.sh "$OUT_BIN" || die "VM tests failed (a VM that cannot start is a failure, not a skip)"
 }
 
 # The black-box conformance runner (checks C1-C64 of the spec digest) against our published binaries.
