@@ -36,7 +36,7 @@ public sealed class FirewallConfig
         string admin = Str(root, "iptablesAdminChainName") is { Length: > 0 } a ? a : ForwardFirewalls.DefaultAdminChain;
         if (admin.Length > 28 || admin.Any(c => char.IsWhiteSpace(c) || c is '"' or '\''))
             Invalid($"invalid iptablesAdminChainName \"{admin}\" (1..28 characters, no spaces or quotes)");
-        Str(root, "firewalldZone");
+        Str(root, "firewalldZone"); // type-checked only: there is no firewalld backend to use it
         return new FirewallConfig { Net = args.Config, Backend = backend, IngressPolicy = policy, AdminChain = admin };
     }
 

@@ -14,7 +14,7 @@ namespace Cni.Plugins.Firewall;
 /// </summary>
 public sealed class FirewallPlugin : ICniPlugin
 {
-    /// <summary>The reference firewall starts at 0.4.0 (it needs prevResult on DEL/CHECK semantics of 0.4.0).</summary>
+    /// <summary>As the reference firewall: 0.4.0 and later only (the spec version that brought CHECK and prevResult on DEL).</summary>
     public IReadOnlyList<string> SupportedVersions { get; } = ["0.4.0", "1.0.0", "1.1.0"];
 
     public Result Add(CmdArgs args)
