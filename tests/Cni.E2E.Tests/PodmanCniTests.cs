@@ -99,8 +99,13 @@ public sealed partial class PodmanCniTests(PodmanHost host)
         string id = server.Id, ip = server.IpAddress;
         var bridge = net.BridgeName();
         string[] vethsBefore, rulesBefore;
+        // The container's network namespace, bind-mounted by podman under /run/netns (CNI_NETNS of the DEL).
+        var sandbox = host.Podman("inspect", "--format", "{{.NetworkSettings.SandboxKey}}", id)
+            .EnsureSuccess("podman inspect").Stdout.Trim();
         try
         {
+            Assert.StartsWith("/run/netns/", sandbox);
+            Assert.True(File.Exists(sandbox), sandbox + " does not exist");
             vethsBefore = HostState.BridgePorts(Ns, bridge);
             Assert.Equal(2, vethsBefore.Length);
             rulesBefore = HostState.RulesMentioning(Ns, id[..12]);
@@ -115,6 +120,7 @@ public sealed partial class PodmanCniTests(PodmanHost host)
             await server.DisposeAsync(); // stop + rm through the API: podman runs CNI DEL on our chain
         }
 
+        Assert.False(File.Exists(sandbox), sandbox + " is still there");
         var vethsAfter = HostState.BridgePorts(Ns, bridge);
         Assert.Single(vethsAfter);
         Assert.Equal(vethsAfter, HostState.Veths(Ns));
