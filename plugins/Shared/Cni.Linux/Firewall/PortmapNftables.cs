@@ -5,7 +5,7 @@ using Cni.Linux.Nftables;
 namespace Cni.Linux.Firewall;
 
 /// <summary>
-/// The nftables backend, native over netlink. ADD: under the namespace lock, list the three chains (handle +
+/// The nftables backend, native over netlink. ADD: under the namespace lock, list the prerouting chain (handle +
 /// comment), refuse a port another owner holds, then one batch: ensure table and chains, delete the owner's
 /// previous rules (a repeated ADD replaces, never duplicates) and add the new ones. DEL/GC: list, then one
 /// batch of deletes by handle. Table and chains stay when empty: deleting them would race a concurrent ADD.
@@ -22,13 +22,16 @@ internal sealed class PortmapNftables : PortmapFirewall
         var v6Conditions = PortmapNftConditions.Parse(spec.ConditionsV6, ipv4: false);
         using var nsLock = LockNamespace();
         using var nft = NftConnection.Open();
-        var existing = ListAll(nft);
-        EnsureFree(owner, spec, existing.Select(r => (PortmapClaim.TryParse(r.Comment), r.Comment))
+        // Every port is claimed in prerouting, so one dump answers "who holds what". An owner's rules are written
+        // in one batch, so it has rules in the other chains only if it has some here: only a re-ADD lists them too.
+        var prerouting = nft.ListRules(PortmapNftRules.Prerouting.Family, PortmapNftRules.Table.Name, PortmapNftRules.Prerouting.Name);
+        EnsureFree(owner, spec, prerouting.Select(r => (PortmapClaim.TryParse(r.Comment), r.Comment))
             .Where(c => c.Item1 != null).Select(c => (c.Item1!, c.Comment!)));
+        var previous = prerouting.Any(r => IsOwners(r, owner)) ? ListAll(nft).Where(r => IsOwners(r, owner)).ToList() : [];
 
         var tx = new NftTransaction().AddTable(PortmapNftRules.Table);
         foreach (var chain in PortmapNftRules.Chains) tx.AddChain(chain);
-        foreach (var rule in existing.Where(r => IsOwners(r, owner))) tx.DeleteRule(rule);
+        foreach (var rule in previous) tx.DeleteRule(rule);
         foreach (var entry in spec.Entries)
         {
             var conditions = entry.IsIPv4 ? v4Conditions : v6Conditions;
