@@ -63,7 +63,7 @@ public sealed class ForwardIptablesFirewall : IForwardFirewall
         foreach (bool ipv6 in new[] { false, true })
         {
             if (!attachment.HasFamily(ipv6)) continue;
-            var state = ForwardIptablesState.Parse(Tool(ipv6).SaveFilter());
+            var state = ForwardIptablesState.Parse(Tool(ipv6).Save("filter"));
             var present = state.Rules.Where(r => r.Tag == attachment.Owner.Tag).Select(r => r.Chain).ToList();
             var expected = OwnerLines(attachment, ipv6).Select(l => l.Chain).ToList();
             foreach (var chain in expected.Distinct())
@@ -101,16 +101,16 @@ public sealed class ForwardIptablesFirewall : IForwardFirewall
     internal static void RemoveFamily(bool ipv6, Func<string, bool> selectTag)
     {
         if (!ForwardChainProbe.IptablesForwardExists(ipv6)) return;
-        var tool = ForwardIptablesTool.Find(ipv6);
+        var tool = IptablesTool.Find(ipv6, legacyTable: "filter");
         if (tool == null) return; // nothing can have been added through a missing tool
         ApplyWithRetry(tool, state => state.RemovalBatch(selectTag));
     }
 
-    private static void ApplyWithRetry(ForwardIptablesTool tool, Func<ForwardIptablesState, string> batchFor)
+    private static void ApplyWithRetry(IptablesTool tool, Func<ForwardIptablesState, string> batchFor)
     {
         for (int attempt = 1; ; attempt++)
         {
-            string batch = batchFor(ForwardIptablesState.Parse(tool.SaveFilter()));
+            string batch = batchFor(ForwardIptablesState.Parse(tool.Save("filter")));
             if (batch.Length == 0) return;
             try
             {
@@ -183,7 +183,7 @@ public sealed class ForwardIptablesFirewall : IForwardFirewall
 
     private static string Comment(FirewallOwner owner) => $"-m comment --comment \"{owner.Comment}\"";
 
-    private static ForwardIptablesTool Tool(bool ipv6)
-        => ForwardIptablesTool.Find(ipv6) ?? throw new FirewallException(
+    private static IptablesTool Tool(bool ipv6)
+        => IptablesTool.Find(ipv6, legacyTable: "filter") ?? throw new FirewallException(
             $"the iptables firewall needs {(ipv6 ? "ip6tables" : "iptables")}-save and -restore, which are not installed");
 }

@@ -23,17 +23,28 @@ internal sealed class IptablesTool
     public string SavePath { get; }
     public string RestorePath { get; }
 
-    /// <summary>The tool pair of one family, or null when either is not installed.</summary>
-    public static IptablesTool? Find(bool ipv6)
+    /// <summary>
+    /// The tool pair of one family, or null when either is not installed. With <paramref name="legacyTable"/>,
+    /// the `-legacy` pair is taken when legacy iptables holds that table in the calling thread's namespace: our
+    /// rules must land where the host's own (Docker's, ufw's) DROP is, and on a host whose `iptables` alternative
+    /// points at nft the plain pair would write somewhere that DROP never sees.
+    /// </summary>
+    public static IptablesTool? Find(bool ipv6, string? legacyTable = null)
     {
         string prefix = ipv6 ? "ip6tables" : "iptables";
+        if (legacyTable != null && ForwardChainProbe.LegacyTableExists(ipv6, legacyTable)
+            && Locate(prefix + "-legacy-save") is { } legacySave && Locate(prefix + "-legacy-restore") is { } legacyRestore)
+            return new IptablesTool(ipv6, legacySave, legacyRestore);
         string? save = Locate(prefix + "-save");
         string? restore = Locate(prefix + "-restore");
         return save != null && restore != null ? new IptablesTool(ipv6, save, restore) : null;
     }
 
-    /// <summary>`iptables-save -t nat`: the table as restore-syntax text.</summary>
-    public string SaveNat() => Run(SavePath, ["-t", "nat"], stdin: null);
+    /// <summary>`iptables-save -t TABLE`: the table as restore-syntax text (empty when it does not exist).</summary>
+    public string Save(string table) => Run(SavePath, ["-t", table], stdin: null);
+
+    /// <summary>`iptables-save -t nat`.</summary>
+    public string SaveNat() => Save("nat");
 
     /// <summary>`iptables-restore --noflush -w` fed <paramref name="batch"/>: applied atomically per table.</summary>
     public void Restore(string batch) => Run(RestorePath, ["--noflush", "-w"], batch);
