@@ -1,12 +1,12 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Cni.Linux.Exec;
 
 namespace Cni.Sdk;
 
 /// <summary>
-/// Executes the IPAM binary as the reference does (pkg/invoke): found in CNI_PATH, run with the caller's own
+/// Executes the IPAM binary as the reference does (pkg/invoke; one posix_spawn through <see cref="ChildProcess"/>,
+/// not System.Diagnostics.Process, whose threads and machinery cost more than the delegate itself): found in CNI_PATH, run with the caller's own
 /// environment with only CNI_COMMAND replaced, fed the exact stdin bytes the caller received, its stderr copied
 /// to ours. A failing delegate's error object is rethrown with the delegate's own code and "&lt;type&gt;: " in
 /// front of its message, so the runtime sees where it came from. When <see cref="CmdArgs.Environment"/> is empty
@@ -63,49 +63,24 @@ public sealed class ExecIpam : IIpamInvoker
     {
         string type = TypeOf(a);
         string file = Find(type, a.Path);
-        var psi = new ProcessStartInfo(file)
+        var env = new Dictionary<string, string>(a.Environment.Count > 0 ? a.Environment : CurrentEnvironment(), StringComparer.Ordinal)
         {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            ["CNI_COMMAND"] = verb,
         };
-        psi.Environment.Clear();
-        var env = a.Environment.Count > 0 ? a.Environment : CurrentEnvironment();
-        foreach (var (k, v) in env) psi.Environment[k] = v;
-        psi.Environment["CNI_COMMAND"] = verb;
 
-        Process p;
+        ChildOutput p;
         try
         {
-            p = Process.Start(psi) ?? throw new Win32Exception("process did not start");
+            p = ChildProcess.Run(file, env, a.StdinData);
         }
-        catch (Win32Exception e)
+        catch (ChildProcess.SpawnException e)
         {
             throw new CniException(CniErrorCode.Internal, $"{type}: cannot execute {file}", e.Message, e);
         }
-        using (p)
-        {
-            // Read both pipes while writing stdin: a delegate that writes before reading must not deadlock us.
-            using var stdout = new MemoryStream();
-            var outTask = p.StandardOutput.BaseStream.CopyToAsync(stdout);
-            var errTask = p.StandardError.ReadToEndAsync();
-            try
-            {
-                p.StandardInput.BaseStream.Write(a.StdinData);
-                p.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // The delegate exited without reading stdin; its exit status says what happened.
-            }
-            p.WaitForExit();
-            outTask.GetAwaiter().GetResult();
-            var stderr = errTask.GetAwaiter().GetResult();
-            if (stderr.Length > 0) _stderr.Write(stderr);
-            if (p.ExitCode != 0) throw DelegateError(type, p.ExitCode, stdout.ToArray(), stderr);
-            return stdout.ToArray();
-        }
+        var stderr = Encoding.UTF8.GetString(p.Stderr);
+        if (stderr.Length > 0) _stderr.Write(stderr);
+        if (p.ExitCode != 0) throw DelegateError(type, p.ExitCode, p.Stdout, stderr);
+        return p.Stdout;
     }
 
     /// <summary>The delegate's error object, or (like libcni) its stderr text when stdout holds none.</summary>
