@@ -1,5 +1,4 @@
 using System.Net.NetworkInformation;
-using System.Security.Cryptography;
 using Cni.Linux.Netlink;
 using Cni.Linux.Netns;
 using Cni.Linux.Sysctl;
@@ -73,11 +72,14 @@ public sealed record VethPair(Link Host, Link Container)
         }
     }
 
-    /// <summary>`veth` + 8 lowercase hex digits from a CSPRNG (4 random bytes).</summary>
+    // Random.Shared, not RandomNumberGenerator: these names and MACs need uniqueness, not secrecy, and on Linux
+    // RandomNumberGenerator loads libssl/libcrypto, which cost every bridge ADD ~4 MB of RSS and milliseconds.
+
+    /// <summary>`veth` + 8 lowercase hex digits (4 random bytes); a clash is retried by the caller.</summary>
     public static string RandomHostName()
     {
         Span<byte> b = stackalloc byte[4];
-        RandomNumberGenerator.Fill(b);
+        Random.Shared.NextBytes(b);
         return "veth" + Convert.ToHexStringLower(b);
     }
 
@@ -85,7 +87,7 @@ public sealed record VethPair(Link Host, Link Container)
     public static PhysicalAddress RandomMac()
     {
         var b = new byte[6];
-        RandomNumberGenerator.Fill(b);
+        Random.Shared.NextBytes(b);
         b[0] = (byte)((b[0] & 0xFE) | 0x02);
         return new PhysicalAddress(b);
     }
