@@ -19,6 +19,18 @@ public static class Repo
         return p;
     }
 
+    /// <summary>
+    /// CNI_PATH for tests that delegate IPAM to host-local: our published binary when built (it speaks 1.1.0),
+    /// else Debian's reference (up to 1.0.0), with the config version to use; skips naming <paramref name="why"/>
+    /// when neither exists.
+    /// </summary>
+    public static (string Dir, string CniVersion) HostLocalIpam(string why)
+    {
+        if (File.Exists(Path.Combine(OutBin, "host-local"))) return (OutBin, "1.1.0");
+        Requires.Binary(Path.Combine(ReferenceBin, "host-local"), why);
+        return (ReferenceBin, "1.0.0");
+    }
+
     private static string FindRoot()
     {
         var dir = AppContext.BaseDirectory;

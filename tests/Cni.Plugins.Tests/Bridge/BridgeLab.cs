@@ -24,11 +24,8 @@ public sealed class BridgeLab : IDisposable
     public BridgeLab(bool needOurIpam = false)
     {
         Requires.Root();
-        bool ours = File.Exists(Path.Combine(Repo.OutBin, "host-local"));
         if (needOurIpam) Requires.Binary(Path.Combine(Repo.OutBin, "host-local"), "GC/STATUS need our host-local (1.1.0): run ./build.sh build");
-        if (!ours) Requires.Binary(Path.Combine(Repo.ReferenceBin, "host-local"), "bridge tests delegate IPAM to a host-local binary");
-        IpamPath = ours ? Repo.OutBin : Repo.ReferenceBin;
-        Version = ours ? "1.1.0" : "1.0.0";
+        (IpamPath, Version) = Repo.HostLocalIpam("bridge tests delegate IPAM to a host-local binary");
         DataDir = Directory.CreateTempSubdirectory("cni-bridge-test-").FullName;
         Host = TestNetns.Create("brh");
     }

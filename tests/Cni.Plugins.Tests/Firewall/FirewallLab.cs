@@ -28,10 +28,7 @@ public sealed class FirewallLab : IDisposable
     public FirewallLab()
     {
         Requires.Root();
-        bool ours = File.Exists(Path.Combine(Repo.OutBin, "host-local"));
-        if (!ours) Requires.Binary(Path.Combine(Repo.ReferenceBin, "host-local"), "firewall tests build containers with bridge + host-local");
-        _ipamPath = ours ? Repo.OutBin : Repo.ReferenceBin;
-        _ipamVersion = ours ? "1.1.0" : "1.0.0";
+        (_ipamPath, _ipamVersion) = Repo.HostLocalIpam("firewall tests build containers with bridge + host-local");
         _dataDir = Directory.CreateTempSubdirectory("cnit-firewall-").FullName;
         Host = TestNetns.Create("fwh");
         Outside = TestNetns.Create("fwo");

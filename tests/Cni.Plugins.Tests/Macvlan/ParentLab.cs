@@ -25,10 +25,7 @@ public sealed class ParentLab : IDisposable
     public ParentLab()
     {
         Requires.Root();
-        bool ours = File.Exists(Path.Combine(Repo.OutBin, "host-local"));
-        if (!ours) Requires.Binary(Path.Combine(Repo.ReferenceBin, "host-local"), "tests delegate IPAM to a host-local binary");
-        IpamPath = ours ? Repo.OutBin : Repo.ReferenceBin;
-        Version = ours ? "1.1.0" : "1.0.0";
+        (IpamPath, Version) = Repo.HostLocalIpam("tests delegate IPAM to a host-local binary");
         DataDir = Directory.CreateTempSubdirectory("cni-macvlan-test-").FullName;
         Host = TestNetns.Create("mvh");
         Far = TestNetns.Create("mvf");

@@ -27,10 +27,7 @@ public sealed class PortmapLab : IDisposable
     public PortmapLab()
     {
         Requires.Root();
-        bool ours = File.Exists(Path.Combine(Repo.OutBin, "host-local"));
-        if (!ours) Requires.Binary(Path.Combine(Repo.ReferenceBin, "host-local"), "the bridge plugin delegates IPAM to a host-local binary");
-        IpamPath = ours ? Repo.OutBin : Repo.ReferenceBin;
-        Version = ours ? "1.1.0" : "1.0.0";
+        (IpamPath, Version) = Repo.HostLocalIpam("the bridge plugin delegates IPAM to a host-local binary");
         DataDir = Directory.CreateTempSubdirectory("cnit-portmap-").FullName;
         Host = TestNetns.Create("pmh");
         Outside = TestNetns.Create("pmo");
