@@ -4,9 +4,9 @@
 #   ./build.sh                 publish every cmd/* as a NativeAOT binary into out/bin/, then run the demo
 #   ./build.sh build           publish only (no demo)
 #   ./build.sh demo            run the demo against the binaries already in out/bin/
-#   ./build.sh test           install missing test tools (apt), publish, run every test project, then the
-#                             conformance runner against out/bin
-#   ./build.sh conformance    the conformance runner alone, against out/bin
+#   ./build.sh test            install missing test tools (apt), publish, run every test project, the VM tests
+#                              and the conformance runner against out/bin
+#   ./build.sh conformance     the conformance runner alone, against out/bin
 #   ./build.sh install [DIR]   copy out/bin/* to DIR (default /opt/cni/bin), publishing first if anything is missing
 #   ./build.sh bench [ARGS]    publish, then run tests/Cni.Bench (ARGS go to the harness, e.g. -n 200)
 #
