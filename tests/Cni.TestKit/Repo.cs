@@ -31,6 +31,14 @@ public static class Repo
         return (ReferenceBin, "1.0.0");
     }
 
+    /// <summary>The leases host-local holds for <paramref name="network"/> under <paramref name="dataDir"/> (address-named files only).</summary>
+    public static List<string> HostLocalLeases(string dataDir, string network)
+    {
+        var dir = Path.Combine(dataDir, network);
+        if (!Directory.Exists(dir)) return [];
+        return Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Where(f => System.Net.IPAddress.TryParse(f, out _)).ToList();
+    }
+
     private static string FindRoot()
     {
         var dir = AppContext.BaseDirectory;

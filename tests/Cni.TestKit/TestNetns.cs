@@ -38,6 +38,18 @@ public sealed class TestNetns : IDisposable
     public ExecResult Exec(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string?> env, string? stdin)
         => Sh.Run("ip", ["netns", "exec", Name, file, .. args], env, stdin);
 
+    /// <summary>
+    /// `ping -c1 -W1 ADDRESS` from inside this namespace, retried a few times (a fresh bridge port may still be
+    /// learning); skips the test when iputils ping is missing.
+    /// </summary>
+    public bool Ping(string address, int attempts = 3)
+    {
+        Requires.Binary("/usr/bin/ping", "traffic checks; Debian package iputils-ping");
+        for (int i = 0; i < attempts; i++)
+            if (Exec("ping", "-c1", "-W1", address).ExitCode == 0) return true;
+        return false;
+    }
+
     public void Dispose()
     {
         // Delete links first so veth peers in other namespaces disappear too, then the namespace.

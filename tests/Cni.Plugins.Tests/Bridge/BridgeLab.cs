@@ -87,21 +87,10 @@ public sealed class BridgeLab : IDisposable
             .Select(a => a.GetProperty("local").GetString() + "/" + a.GetProperty("prefixlen").GetInt32()).ToList();
 
     /// <summary>Lease files host-local keeps for <paramref name="network"/> (IP-named files only).</summary>
-    public List<string> Leases(string network = "brnet")
-    {
-        var dir = Path.Combine(DataDir, network);
-        if (!Directory.Exists(dir)) return [];
-        return Directory.GetFiles(dir).Select(Path.GetFileName).Where(f => System.Net.IPAddress.TryParse(f, out _)).ToList()!;
-    }
+    public List<string> Leases(string network = "brnet") => Repo.HostLocalLeases(DataDir, network);
 
     /// <summary>`ping -c1 -W1` from inside a namespace (retried a few times: a fresh port may still be learning).</summary>
-    public static bool Ping(TestNetns from, string address, int attempts = 3)
-    {
-        Requires.Binary("/usr/bin/ping", "traffic checks; Debian package iputils-ping");
-        for (int i = 0; i < attempts; i++)
-            if (from.Exec("ping", "-c1", "-W1", address).ExitCode == 0) return true;
-        return false;
-    }
+    public static bool Ping(TestNetns from, string address, int attempts = 3) => from.Ping(address, attempts);
 
     /// <summary>The `nft list ruleset` text of the host namespace (empty when nft is missing).</summary>
     public string HostRuleset()

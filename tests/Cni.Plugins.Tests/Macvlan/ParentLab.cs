@@ -91,20 +91,9 @@ public sealed class ParentLab : IDisposable
     public static List<string> LinkNames(TestNetns ns)
         => ns.IpJson("link", "show").EnumerateArray().Select(l => l.GetProperty("ifname").GetString()!).Where(n => n != "lo").ToList();
 
-    public List<string> Leases(string network = "mvnet")
-    {
-        var dir = Path.Combine(DataDir, network);
-        if (!Directory.Exists(dir)) return [];
-        return Directory.GetFiles(dir).Select(Path.GetFileName).Where(f => System.Net.IPAddress.TryParse(f, out _)).ToList()!;
-    }
+    public List<string> Leases(string network = "mvnet") => Repo.HostLocalLeases(DataDir, network);
 
-    public static bool Ping(TestNetns from, string address, int attempts = 3)
-    {
-        Requires.Binary("/usr/bin/ping", "traffic checks; Debian package iputils-ping");
-        for (int i = 0; i < attempts; i++)
-            if (from.Exec("ping", "-c1", "-W1", address).ExitCode == 0) return true;
-        return false;
-    }
+    public static bool Ping(TestNetns from, string address, int attempts = 3) => from.Ping(address, attempts);
 
     public void Dispose()
     {
