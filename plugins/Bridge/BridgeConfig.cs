@@ -9,9 +9,10 @@ public readonly record struct VlanRange(int Min, int Max);
 
 /// <summary>
 /// The bridge plugin's keys, with the reference's defaults and validation. Everything is checked before any
-/// side effect, so a bad config never leaves a veth, a lease or a rule behind.
+/// side effect, so a bad config never leaves a veth, a lease or a rule behind. A record so that the vxlan
+/// plugin, which shares these keys, can derive the MTU it computes at ADD time (<c>config with { Mtu = n }</c>).
 /// </summary>
-public sealed class BridgeConfig
+public sealed record BridgeConfig
 {
     public const string DefaultBridge = "cni0";
 
@@ -40,14 +41,17 @@ public sealed class BridgeConfig
     public bool UsesVlanFiltering => Vlan != 0 || VlanTrunk.Count > 0;
 
     /// <summary>Parses and validates the plugin keys of <paramref name="args"/>. Wrong types: 6; bad values: 7.</summary>
-    public static BridgeConfig Load(CmdArgs args)
+    public static BridgeConfig Load(CmdArgs args) => Load(args, DefaultBridge);
+
+    /// <summary>As <see cref="Load(CmdArgs)"/>, with another default bridge name (vxlan's is per VNI).</summary>
+    public static BridgeConfig Load(CmdArgs args, string defaultBridge)
     {
         var root = args.Config.Raw;
         bool isDefaultGw = Bool(root, "isDefaultGateway");
         var config = new BridgeConfig
         {
             Net = args.Config,
-            BridgeName = Str(root, "bridge") is { Length: > 0 } b ? b : DefaultBridge,
+            BridgeName = Str(root, "bridge") is { Length: > 0 } b ? b : defaultBridge,
             // A default gateway needs the gateway address on the bridge: isDefaultGateway implies isGateway.
             IsGateway = Bool(root, "isGateway") || isDefaultGw,
             IsDefaultGateway = isDefaultGw,

@@ -1,21 +1,17 @@
 using Cni.Linux.Firewall;
-using Cni.Linux.Netlink;
-using Cni.Linux.Netns;
 using Cni.Sdk;
-using Cni.Sdk.Iface;
 
 namespace Cni.Plugins.Bridge;
 
 /// <summary>
 /// Connects a container to a Linux bridge on the host through a veth pair (the reference `bridge` plugin).
-/// ADD is a transaction: every step registers its undo, so a failure at any point (IPAM included) leaves
-/// nothing behind but the shared bridge. DEL, CHECK, GC and STATUS live in the partial files next to this one.
+/// The attachment itself (veth, IPAM, gateways, rules, the ADD transaction) is <see cref="BridgeAttachment"/>,
+/// shared with the vxlan plugin; this class adds the plain bridge. DEL, CHECK, GC and STATUS live in the
+/// partial files next to this one.
 /// </summary>
 public sealed partial class BridgePlugin : ICniPlugin
 {
-    private readonly IIpamInvoker _ipam;
-    private readonly Func<string?, IFirewall> _firewall;
-    private readonly IBridgePorts _ports;
+    private readonly BridgeAttachment _attachment;
 
     /// <summary>The production plugin: IPAM binaries from CNI_PATH, the shared firewall engine, kernel ports.</summary>
     public BridgePlugin() : this(new ExecIpam(), Firewalls.Create, new KernelBridgePorts())
@@ -26,130 +22,18 @@ public sealed partial class BridgePlugin : ICniPlugin
     /// <param name="firewall">Firewall per backend name ("nftables", "iptables", null = auto), created in the calling thread's netns.</param>
     /// <param name="ports">Bridge-port flags and VLAN entries.</param>
     public BridgePlugin(IIpamInvoker ipam, Func<string?, IFirewall> firewall, IBridgePorts ports)
-    {
-        _ipam = ipam;
-        _firewall = firewall;
-        _ports = ports;
-    }
+        => _attachment = new BridgeAttachment(ipam, firewall, ports, "bridge");
 
+    /// <summary>Ensures the bridge, then attaches the container to it as one transaction.</summary>
     public Result Add(CmdArgs args)
     {
         var config = BridgeConfig.Load(args);
-        using var containerNs = ContainerNetns.Open(args);
-        using var hostNs = NetNs.OpenCurrent();
-        using var hostNl = RouteNetlink.Open();
-        using var containerNl = RouteNetlink.OpenIn(containerNs);
-        using var rollback = new Rollback();
-        var owner = Owner(args, config);
-
-        var bridge = BridgeDevice.Ensure(hostNl, config);
-        var veth = VethPair.Create(containerNl, containerNs, hostNl, hostNs, args.IfName,
-            config.Mtu > 0 ? config.Mtu : null, config.Mac);
-        rollback.Add($"delete veth {veth.Host.Name}", () => DeleteLink(hostNl, veth.Host.Index));
-        AttachPort(hostNl, bridge, veth.Host, config);
-
-        if (config.MacSpoofCheck)
-        {
-            var fw = SpoofFirewall();
-            fw.AddMacSpoofCheck(owner, veth.Host.Name, veth.Container.Mac!);
-            rollback.Add("remove spoof-check rules", () => fw.RemoveMacSpoofCheck(owner));
-        }
-
-        var result = new Result();
-        Link? vlanGateway = null;
-        if (config.HasIpam)
-        {
-            result = _ipam.Add(args);
-            rollback.Add("IPAM DEL", () => _ipam.Del(args));
-            if (result.Ips.Count == 0)
-                throw new CniException(CniErrorCode.Internal, $"IPAM plugin {config.Net.Ipam!.Type} returned no IP configuration");
-            var gateways = BridgeGateways.Apply(result, config);
-            SetInterfaces(result, bridge, veth, args);
-
-            SetContainerSysctls(containerNs, args.IfName, config.EnableDad);
-            IfaceConfigurator.Configure(containerNs, containerNl, args.IfName, result);
-
-            if (config.IsGateway && gateways.Count > 0)
-            {
-                var carrier = bridge;
-                if (config.Vlan != 0) carrier = vlanGateway = BridgeGateways.EnsureVlanGateway(hostNl, bridge, config, _ports);
-                foreach (var gw in gateways) BridgeDevice.EnsureGatewayAddress(hostNl, carrier, gw, config.ForceAddress);
-                BridgeDevice.EnableForwarding(gateways);
-            }
-
-            if (config.IpMasq)
-            {
-                var fw = _firewall(config.IpMasqBackend);
-                fw.AddMasquerade(owner, result.Ips.Select(ip => ip.Address).ToList());
-                rollback.Add("remove masquerade rules", () => fw.RemoveMasquerade(owner));
-            }
-        }
-        else if (!config.DisableContainerInterface)
-        {
-            // Pure L2: nobody else brings the container end up.
-            containerNl.SetLinkUp(veth.Container.Index);
-        }
-
-        var host = config.DisableContainerInterface ? hostNl.GetLink(veth.Host.Index) : BridgeDevice.WaitForPortUp(hostNl, veth.Host.Index);
-        // MACs are read last: a bridge we did not create may still have changed its address when this port joined.
-        SetInterfaces(result, hostNl.GetLink(bridge.Index), veth with { Host = host, Container = containerNl.GetLink(veth.Container.Index) }, args);
-        if (vlanGateway != null) result.Interfaces.Add(new Interface { Name = vlanGateway.Name, Mac = FormatMac(vlanGateway) });
-        if (config.Net.Dns is { IsEmpty: false } dns) result.Dns = dns.ToResult();
-        rollback.Commit();
-        return result;
-    }
-
-    /// <summary>Enslaves the host end, then the port settings that need it to be a bridge port already.</summary>
-    private void AttachPort(RouteNetlink hostNl, Link bridge, Link hostVeth, BridgeConfig config)
-    {
-        try { hostNl.SetLinkMaster(hostVeth.Index, bridge.Index); }
-        catch (NetlinkException e)
-        {
-            throw new CniException(CniErrorCode.Internal, $"failed to connect {hostVeth.Name} to bridge {bridge.Name}", e.Message, e);
-        }
-        if (config.HairpinMode || config.PortIsolation) _ports.SetPortFlags(hostNl, hostVeth.Index, config.HairpinMode, config.PortIsolation);
-        if (config.UsesVlanFiltering) _ports.ConfigureVlans(hostNl, hostVeth.Index, config.Vlan, config.VlanTrunk, config.PreserveDefaultVlan);
+        return _attachment.Add(args, config, hostNl => BridgeDevice.Ensure(hostNl, config));
     }
 
     /// <summary>
-    /// DAD off unless asked for (a container's fresh random address is not worth a 1-2 s start delay, #680),
-    /// and arp_notify so the kernel announces the new address itself. Best effort, like the reference: a
-    /// namespace with IPv6 disabled simply has no such keys.
+    /// The reference's CHECK: IPAM CHECK first, then against prevResult the bridge and the container side
+    /// (<see cref="BridgeAttachment.Check"/>).
     /// </summary>
-    private static void SetContainerSysctls(NetNs containerNs, string ifName, bool enableDad) => containerNs.Run(() =>
-    {
-        if (enableDad)
-        {
-            BridgeDevice.TrySysctl($"net/ipv6/conf/{ifName}/enhanced_dad", "1");
-            BridgeDevice.TrySysctl($"net/ipv6/conf/{ifName}/accept_dad", "1");
-        }
-        else
-        {
-            BridgeDevice.TrySysctl($"net/ipv6/conf/{ifName}/accept_dad", "0");
-        }
-        BridgeDevice.TrySysctl($"net/ipv4/conf/{ifName}/arp_notify", "1");
-    });
-
-    /// <summary>interfaces = [bridge, host veth, container veth], the order <c>ips[].interface = 2</c> relies on.</summary>
-    private static void SetInterfaces(Result result, Link bridge, VethPair veth, CmdArgs args)
-    {
-        result.Interfaces.Clear();
-        result.Interfaces.Add(new Interface { Name = bridge.Name, Mac = FormatMac(bridge) });
-        result.Interfaces.Add(new Interface { Name = veth.Host.Name, Mac = FormatMac(veth.Host) });
-        result.Interfaces.Add(new Interface { Name = veth.Container.Name, Mac = FormatMac(veth.Container), Sandbox = args.Netns });
-    }
-
-    /// <summary>Spoof checking filters bridged frames, which only nftables' bridge family can do.</summary>
-    private IFirewall SpoofFirewall() => _firewall(Firewalls.Nftables);
-
-    private static FirewallOwner Owner(CmdArgs args, BridgeConfig config) => new(config.Net.Name, args.ContainerId, args.IfName);
-
-    internal static string? FormatMac(Link link)
-        => link.Mac is { } mac ? string.Join(':', mac.GetAddressBytes().Select(b => b.ToString("x2"))) : null;
-
-    private static void DeleteLink(RouteNetlink nl, int index)
-    {
-        try { nl.DeleteLink(index); }
-        catch (LinkNotFoundException) { }
-    }
+    public void Check(CmdArgs args) => _attachment.Check(args, BridgeConfig.Load(args));
 }

@@ -3,20 +3,19 @@ using Cni.Sdk;
 
 namespace Cni.Plugins.Bridge;
 
-public sealed partial class BridgePlugin
+public sealed partial class BridgeAttachment
 {
     /// <summary>
     /// The reference's CHECK: IPAM CHECK first, then against prevResult: the bridge exists, is a bridge, has
     /// the recorded MAC and the configured promisc state; the container interface sits in CNI_NETNS, is a veth
     /// with the recorded MAC and carries its addresses and routes; the recorded host end is its peer and a
-    /// port of the bridge.
+    /// port of the bridge. Returns the bridge as read back.
     /// </summary>
-    public void Check(CmdArgs args)
+    public Link Check(CmdArgs args, BridgeConfig config)
     {
-        var config = BridgeConfig.Load(args);
         if (config.HasIpam) _ipam.Check(args);
         var prev = config.Net.PrevResult
-            ?? throw new CniException(CniErrorCode.InvalidNetworkConfig, "bridge CHECK: required prevResult missing");
+            ?? throw new CniException(CniErrorCode.InvalidNetworkConfig, $"{_plugin} CHECK: required prevResult missing");
 
         var contIface = prev.Interfaces.FirstOrDefault(i => i.Name == args.IfName && !string.IsNullOrEmpty(i.Sandbox))
             ?? throw Fail($"prevResult has no container interface {args.IfName}");
@@ -43,9 +42,10 @@ public sealed partial class BridgePlugin
 
         CheckAddresses(containerNl, prev, container);
         CheckRoutes(containerNl, prev);
+        return bridge;
     }
 
-    private static Link CheckBridge(RouteNetlink hostNl, BridgeConfig config, Result prev)
+    private Link CheckBridge(RouteNetlink hostNl, BridgeConfig config, Result prev)
     {
         var recorded = prev.Interfaces.FirstOrDefault(i => i.Name == config.BridgeName && string.IsNullOrEmpty(i.Sandbox))
             ?? throw Fail($"prevResult does not list bridge {config.BridgeName}");
@@ -58,13 +58,13 @@ public sealed partial class BridgePlugin
         return bridge;
     }
 
-    private static void CheckMac(Interface recorded, Link link)
+    private void CheckMac(Interface recorded, Link link)
     {
         if (recorded.Mac is { } mac && !string.Equals(mac, FormatMac(link), StringComparison.OrdinalIgnoreCase))
             throw Fail($"interface {link.Name}: MAC {FormatMac(link)} differs from prevResult {mac}");
     }
 
-    private static void CheckAddresses(RouteNetlink containerNl, Result prev, Link container)
+    private void CheckAddresses(RouteNetlink containerNl, Result prev, Link container)
     {
         var present = containerNl.ListAddresses(container.Index);
         foreach (var ip in prev.Ips)
@@ -75,7 +75,7 @@ public sealed partial class BridgePlugin
         }
     }
 
-    private static void CheckRoutes(RouteNetlink containerNl, Result prev)
+    private void CheckRoutes(RouteNetlink containerNl, Result prev)
     {
         if (prev.Routes.Count == 0) return;
         var present = containerNl.ListRoutes(table: null);
@@ -88,5 +88,5 @@ public sealed partial class BridgePlugin
         }
     }
 
-    private static CniException Fail(string msg) => new(CniErrorCode.Internal, "bridge CHECK: " + msg);
+    private CniException Fail(string msg) => new(CniErrorCode.Internal, $"{_plugin} CHECK: {msg}");
 }
