@@ -74,13 +74,47 @@ public sealed partial class RouteNetlink
         return GetLink(spec.Name);
     }
 
-    internal static NetlinkWriter EncodeCreateLink(LinkSpec spec)
+    /// <summary>
+    /// `ip link add NAME link PARENT netns NS type KIND ...`: sent on this socket (the parent's namespace, where
+    /// IFLA_LINK is resolved) with IFLA_NET_NS_FD, so the kernel registers the link straight inside
+    /// <paramref name="target"/>. Unlike create-then-<see cref="SetLinkNetNs"/> this never moves a live device,
+    /// which costs an RCU grace period (~20 ms measured here). The link is invisible to this socket afterwards,
+    /// so it is read back through <paramref name="targetNl"/>, a socket opened inside <paramref name="target"/>.
+    /// Always NLM_F_EXCL: kernels before about 6.14 look the name up in the sender's namespace, and then a host
+    /// link of the same name answers EEXIST (without EXCL it would be modified instead of a new link made).
+    /// </summary>
+    public Link CreateLinkIn(LinkSpec spec, NetNs target, RouteNetlink targetNl)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(targetNl);
+        string operation = $"RTM_NEWLINK {spec.Kind} {spec.Name} netns {target.Path}";
+        bool added = false;
+        target.Handle.DangerousAddRef(ref added);
+        try
+        {
+            var w = EncodeCreateLink(spec, target.Handle.Fd);
+            try { _socket.Request(ref w, operation); }
+            finally { w.Dispose(); }
+        }
+        finally
+        {
+            if (added) target.Handle.DangerousRelease();
+        }
+        return targetNl.GetLink(spec.Name);
+    }
+
+    internal static NetlinkWriter EncodeCreateLink(LinkSpec spec) => EncodeCreateLink(spec, netnsFd: null);
+
+    /// <summary>RTM_NEWLINK for <paramref name="spec"/>; with <paramref name="netnsFd"/>, created in that namespace.</summary>
+    internal static NetlinkWriter EncodeCreateLink(LinkSpec spec, int? netnsFd)
     {
         var w = new NetlinkWriter(Rtnl.RTM_NEWLINK, NetlinkConst.NLM_F_CREATE | NetlinkConst.NLM_F_EXCL);
         w.Write(new ifinfomsg());
         w.AttributeString(Rtnl.IFLA_IFNAME, spec.Name);
         if (spec.Mtu is int mtu) w.AttributeU32(Rtnl.IFLA_MTU, (uint)mtu);
         if (spec.Mac != null) w.AttributeMac(Rtnl.IFLA_ADDRESS, spec.Mac);
+        if (netnsFd is int fd) w.AttributeU32(Rtnl.IFLA_NET_NS_FD, (uint)fd);
         spec.WriteLinkAttributes(ref w);
         using (w.Nest(Rtnl.IFLA_LINKINFO))
         {
