@@ -16,7 +16,7 @@ public sealed class MacvlanConfig : ParentLinkConfig
 
     public MacvlanMode Mode { get; init; } = MacvlanMode.Bridge;
     public PhysicalAddress? Mac { get; init; }
-    /// <summary>The broadcast queue length (0 = kernel default); see the README for what is applied.</summary>
+    /// <summary>The broadcast queue length requested for the link (IFLA_MACVLAN_BC_QUEUE_LEN); 0 = kernel default.</summary>
     public uint BcQueueLen { get; init; }
 
     public static MacvlanConfig Load(CmdArgs args)

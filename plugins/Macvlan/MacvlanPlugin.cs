@@ -5,8 +5,8 @@ using Cni.Sdk.Iface;
 namespace Cni.Plugins.Macvlan;
 
 /// <summary>
-/// Gives a container a macvlan on a host interface (the reference `macvlan` plugin). The engine - temporary
-/// name, move, rename, IPAM, rollback, DEL/CHECK/GC/STATUS, VLAN masters - is shared with ipvlan in
+/// Gives a container a macvlan on a host interface (the reference `macvlan` plugin). The engine - creation
+/// straight in the container, IPAM, rollback, DEL/CHECK/GC/STATUS, VLAN masters - is shared with ipvlan in
 /// <see cref="ParentLinkPlugin{TConfig}"/>; this class says what a macvlan is.
 /// </summary>
 public sealed class MacvlanPlugin : ParentLinkPlugin<MacvlanConfig>
@@ -24,19 +24,16 @@ public sealed class MacvlanPlugin : ParentLinkPlugin<MacvlanConfig>
 
     protected override MacvlanConfig Load(CmdArgs args) => MacvlanConfig.Load(args);
 
-    protected override LinkSpec Spec(MacvlanConfig config, string name, Link master)
+    protected override LinkSpec Spec(MacvlanConfig config, string name, Link master) => new MacvlanLink
     {
-        if (config.BcQueueLen > 0)
-            StdErr.Writer.WriteLine($"macvlan: bcqueuelen {config.BcQueueLen} is not applied (Cni.Linux's MacvlanLink has no IFLA_MACVLAN_BC_QUEUE_LEN yet)");
-        return new MacvlanLink
-        {
-            Name = name,
-            ParentIndex = master.Index,
-            Mode = config.Mode,
-            Mtu = config.Mtu > 0 ? config.Mtu : null,
-            Mac = config.Mac,
-        };
-    }
+        Name = name,
+        ParentIndex = master.Index,
+        Mode = config.Mode,
+        Mtu = config.Mtu > 0 ? config.Mtu : null,
+        Mac = config.Mac,
+        // 0 means "not set", as in the reference: the kernel keeps its default.
+        BcQueueLen = config.BcQueueLen > 0 ? config.BcQueueLen : null,
+    };
 
     protected override string? Mismatch(MacvlanConfig config, Link link)
         => link.Info is MacvlanLink m && m.Mode != config.Mode

@@ -57,7 +57,7 @@ public sealed class IpvlanHostTests
         var c1 = lab.NewContainer();
         var r = lab.Run(new IpvlanPlugin(), "ADD", "ctr1", c1, lab.Conf("ipvlan", "\"master\":\"uplink\"", lab.HostLocal()));
         Assert.Equal(999, ParentLab.Code(r));
-        Assert.Contains("failed to create ipvlan on uplink", r.Stdout);
+        Assert.Contains("failed to create ipvlan eth0 on uplink in " + c1.Path, r.Stdout);
         Assert.Empty(ParentLab.LinkNames(c1));
         Assert.Equal([ParentLab.Master], ParentLab.LinkNames(lab.Host));
         Assert.Empty(lab.Leases());

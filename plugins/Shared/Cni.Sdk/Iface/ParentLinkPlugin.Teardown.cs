@@ -7,12 +7,15 @@ public abstract partial class ParentLinkPlugin<TConfig>
     /// <summary>
     /// Deletes the container link, releases the lease, and lets go of a VLAN master we created (deleting it
     /// when this was its last user). Every step runs even after a failure; all failures are reported together.
+    /// The link and the lease go at the same time (the reference releases the lease first, then deletes).
     /// Never resolves the default route: a host without one can still tear down (the reference ipvlan cannot).
     /// </summary>
     public void Del(CmdArgs args)
     {
         var config = Load(args);
         var failures = new List<CniException>();
+        // IPAM DEL (an exec) runs while this thread waits for the kernel to unregister the link.
+        var ipam = config.HasIpam ? new Overlapped<bool>("IPAM DEL", () => { Ipam.Del(args); return true; }) : null;
         Try(failures, $"delete {Kind} {args.IfName}", () =>
         {
             using var netns = ContainerNetns.OpenIfExists(args);
@@ -20,7 +23,7 @@ public abstract partial class ParentLinkPlugin<TConfig>
             using var nl = RouteNetlink.OpenIn(netns);
             if (nl.TryGetLink(args.IfName, out var link)) TryDelete(nl, link.Index);
         });
-        if (config.HasIpam) Try(failures, "IPAM DEL", () => Ipam.Del(args));
+        if (ipam != null) Try(failures, "IPAM DEL", () => ipam.Join());
         if (!config.LinkInContainer && config.Master is { } master && VlanParent.TryParse(master, out _, out _))
         {
             Try(failures, $"release VLAN parent {master}", () =>

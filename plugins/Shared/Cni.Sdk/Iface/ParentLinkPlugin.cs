@@ -6,8 +6,8 @@ namespace Cni.Sdk.Iface;
 
 /// <summary>
 /// The common engine of plugins that give a container a link stacked on a host "master" (macvlan, ipvlan):
-/// resolve or create the master, create the link under a temporary name, move it into the container and
-/// rename it, configure IPAM's addresses. ADD is a transaction (link, lease and a VLAN master we created are
+/// resolve or create the master, create the link as CNI_IFNAME directly inside the container namespace,
+/// configure IPAM's addresses. ADD is a transaction (link, lease and a VLAN master we created are
 /// all undone when a later step fails; the reference leaks the link). A subclass supplies its kind's
 /// <see cref="LinkSpec"/>, its config, and the kind-specific CHECK. DEL/GC/STATUS/CHECK are in the partials.
 /// </summary>
@@ -27,7 +27,7 @@ public abstract partial class ParentLinkPlugin<TConfig> : ICniPlugin where TConf
 
     protected abstract TConfig Load(CmdArgs args);
 
-    /// <summary>The link to create on <paramref name="master"/> under the temporary <paramref name="name"/>.</summary>
+    /// <summary>The link to create on <paramref name="master"/> as <paramref name="name"/> (CNI_IFNAME, or a temporary name).</summary>
     protected abstract LinkSpec Spec(TConfig config, string name, Link master);
 
     /// <summary>CHECK of the kind's settings (mode, flags) on the container link; null when they match.</summary>
@@ -58,13 +58,26 @@ public abstract partial class ParentLinkPlugin<TConfig> : ICniPlugin where TConf
         var master = AcquireMaster(config, masterNl, args, rollback);
         ParentMaster.CheckMtu(config, master, Kind);
 
-        var link = CreateInContainer(config, master, hostNl, containerNs, containerNl, args.IfName, rollback);
-
-        Result result;
+        // IPAM ADD (an exec) runs while this thread makes the link; its lease is released again if ADD fails.
+        Overlapped<Result>? ipam = null;
         if (config.HasIpam)
         {
-            result = Ipam.Add(args);
-            rollback.Add("IPAM DEL", () => Ipam.Del(args));
+            ipam = new Overlapped<Result>("IPAM ADD", () => Ipam.Add(args));
+            rollback.Add("IPAM DEL", () => { if (ipam.Succeeded()) Ipam.Del(args); });
+        }
+
+        var link = CreateInContainer(config, master, hostNl, containerNs, containerNl, args.IfName, rollback);
+        // The kernel announces the new addresses itself (gratuitous ARP, unsolicited NA) once the link is up.
+        containerNs.Run(() =>
+        {
+            TrySysctl($"net/ipv4/conf/{args.IfName}/arp_notify", "1");
+            TrySysctl($"net/ipv6/conf/{args.IfName}/ndisc_notify", "1");
+        });
+
+        Result result;
+        if (ipam != null)
+        {
+            result = ipam.Join();
             if (result.Ips.Count == 0)
                 throw new CniException(CniErrorCode.Internal, $"IPAM plugin {config.Net.Ipam!.Type} returned no IP configuration");
         }
@@ -75,12 +88,6 @@ public abstract partial class ParentLinkPlugin<TConfig> : ICniPlugin where TConf
         result.Interfaces = [new Interface { Name = args.IfName, Mac = FormatMac(link), Sandbox = args.Netns }];
         foreach (var ip in result.Ips) ip.Interface = 0;
 
-        // The kernel announces the new addresses itself (gratuitous ARP, unsolicited NA) once the link is up.
-        containerNs.Run(() =>
-        {
-            TrySysctl($"net/ipv4/conf/{args.IfName}/arp_notify", "1");
-            TrySysctl($"net/ipv6/conf/{args.IfName}/ndisc_notify", "1");
-        });
         if (result.Ips.Count > 0) IfaceConfigurator.Configure(containerNs, containerNl, args.IfName, result);
         else containerNl.SetLinkUp(link.Index);
 
@@ -114,42 +121,60 @@ public abstract partial class ParentLinkPlugin<TConfig> : ICniPlugin where TConf
     }
 
     /// <summary>
-    /// Creates the link under a random temporary name (so it never clashes with a host interface called like
-    /// CNI_IFNAME), in the container namespace, then renames it to <paramref name="ifName"/>. With
-    /// linkInContainer the master is there already; otherwise the link is made next to the master and moved.
+    /// Creates the link as <paramref name="ifName"/> straight inside the container, and registers its deletion
+    /// on <paramref name="rollback"/>. With linkInContainer the master is there, so the container's socket makes
+    /// it; otherwise the host socket sends the request with the container's netns fd (IFLA_NET_NS_FD), as the
+    /// reference does: no device is ever moved between namespaces (a move waits for an RCU grace period, ~20 ms)
+    /// and none is ever visible on the host. The name is free in the container (checked by ADD); see
+    /// <see cref="CreateRenamed"/> for kernels that still refuse it because the host has a link of that name.
     /// </summary>
     private Link CreateInContainer(TConfig config, Link master, RouteNetlink hostNl, NetNs containerNs,
         RouteNetlink containerNl, string ifName, Rollback rollback)
     {
-        string temp = TemporaryName();
-        var spec = Spec(config, temp, master);
-        var creator = config.LinkInContainer ? containerNl : hostNl;
+        var spec = Spec(config, ifName, master);
         Link created;
         try
         {
-            created = creator.CreateLink(spec);
+            created = config.LinkInContainer ? containerNl.CreateLink(spec) : hostNl.CreateLinkIn(spec, containerNs, containerNl);
+        }
+        catch (NetlinkException e) when (!config.LinkInContainer && e.ErrnoName == "EEXIST" && !containerNl.TryGetLink(ifName, out _))
+        {
+            return CreateRenamed(config, master, hostNl, containerNs, containerNl, ifName, rollback);
         }
         catch (NetlinkException e)
         {
-            throw new CniException(CniErrorCode.Internal, $"failed to create {Kind} on {master.Name}", e.Message, e);
+            throw new CniException(CniErrorCode.Internal, $"failed to create {Kind} {ifName} on {master.Name} in {containerNs.Path}", e.Message, e);
         }
-        if (!config.LinkInContainer)
+        rollback.Add($"delete {Kind} {ifName}", () => TryDelete(containerNl, created.Index));
+        return created;
+    }
+
+    /// <summary>
+    /// The fallback for kernels before about 6.14, which look a new link's name up in the namespace of the
+    /// socket that asks (the host) even when it is created elsewhere: a host link called like CNI_IFNAME (eth0
+    /// on most hosts) makes the direct create fail with EEXIST. The link is then created in the container under
+    /// a random temporary name that cannot clash and renamed there, still without a move.
+    /// </summary>
+    private Link CreateRenamed(TConfig config, Link master, RouteNetlink hostNl, NetNs containerNs,
+        RouteNetlink containerNl, string ifName, Rollback rollback)
+    {
+        string temp = TemporaryName();
+        Link created;
+        try
         {
-            try { hostNl.SetLinkNetNs(created.Index, containerNs); }
-            catch (NetlinkException e)
-            {
-                TryDelete(hostNl, created.Index);
-                throw new CniException(CniErrorCode.Internal, $"failed to move {Kind} {temp} into {containerNs.Path}", e.Message, e);
-            }
+            created = hostNl.CreateLinkIn(Spec(config, temp, master), containerNs, containerNl);
         }
-        var inside = containerNl.GetLink(temp);
-        rollback.Add($"delete {Kind} {ifName}", () => TryDelete(containerNl, inside.Index));
-        try { containerNl.SetLinkName(inside.Index, ifName); }
         catch (NetlinkException e)
         {
-            throw new CniException(CniErrorCode.Internal, $"failed to rename {Kind} {temp} to {ifName}", e.Message, e);
+            throw new CniException(CniErrorCode.Internal, $"failed to create {Kind} {temp} on {master.Name} in {containerNs.Path}", e.Message, e);
         }
-        return containerNl.GetLink(inside.Index);
+        rollback.Add($"delete {Kind} {ifName}", () => TryDelete(containerNl, created.Index));
+        try { containerNl.SetLinkName(created.Index, ifName); }
+        catch (NetlinkException e)
+        {
+            throw new CniException(CniErrorCode.Internal, $"failed to rename {Kind} {temp} to {ifName} in {containerNs.Path}", e.Message, e);
+        }
+        return containerNl.GetLink(created.Index);
     }
 
     /// <summary>
