@@ -1,0 +1,1 @@
+return Cni.Sdk.PluginMain.Run(new Cni.Plugins.Vxlan.VxlanPlugin(), "CNI vxlan plugin (C#, NativeAOT)");
