@@ -143,4 +143,70 @@ public class NetNsTests
         Assert.DoesNotContain("insideonly0", Sh.Run("ip", "link", "show").Stdout);
         Assert.Equal(["insideonly0", "lo"], nl.ListLinks().Select(l => l.Name).Order().ToArray());
     }
+
+    [Fact]
+    public void RunsOfOneHandleShareOneThreadWhichEndsOnDispose()
+    {
+        Requires.Root();
+        using var ns = TestNetns.Create("worker");
+        var target = NetNs.Open(ns.Path);
+        int tid1, tid2, managed1, managed2;
+        try
+        {
+            (managed1, tid1) = target.Run(() => (Environment.CurrentManagedThreadId, OsThreadId()));
+            (managed2, tid2) = target.Run(() => (Environment.CurrentManagedThreadId, OsThreadId()));
+            // A nested Run of the same handle runs where it is (already inside) instead of deadlocking.
+            Assert.Equal(managed1, target.Run(() => target.Run(() => Environment.CurrentManagedThreadId)));
+        }
+        finally
+        {
+            target.Dispose();
+        }
+        Assert.Equal(managed1, managed2);
+        Assert.Equal(tid1, tid2);
+        Assert.NotEqual(Environment.CurrentManagedThreadId, managed1);
+        // After Dispose the dedicated thread switches back and ends: its /proc task entry goes away.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Directory.Exists($"/proc/self/task/{tid1}") && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        Assert.False(Directory.Exists($"/proc/self/task/{tid1}"), $"thread {tid1} still alive after Dispose");
+        Assert.Throws<ObjectDisposedException>(() => target.Run(() => 1));
+    }
+
+    [Fact]
+    public void RunInTheCallersOwnNamespaceStaysOnTheCallersThread()
+    {
+        Requires.Root();
+        using var here = NetNs.OpenCurrent();
+        Assert.Equal(Environment.CurrentManagedThreadId, here.Run(() => Environment.CurrentManagedThreadId));
+        using var ns = TestNetns.Create("ownrun");
+        using var other = NetNs.Open(ns.Path);
+        // From inside another namespace, the host handle is "elsewhere" again and gets its own thread.
+        var (inHost, sameThread) = other.Run(() =>
+        {
+            int outer = Environment.CurrentManagedThreadId;
+            return here.Run(() =>
+            {
+                using var current = NetNs.OpenCurrent();
+                return (current.IsSameAs(here), Environment.CurrentManagedThreadId == outer);
+            });
+        });
+        Assert.True(inHost);
+        Assert.False(sameThread);
+    }
+
+    [Fact]
+    public void AnExceptionLeavesTheHandleUsable()
+    {
+        Requires.Root();
+        using var ns = TestNetns.Create("throw");
+        using var target = NetNs.Open(ns.Path);
+        Assert.Throws<InvalidOperationException>(() => target.Run(new Action(() => throw new InvalidOperationException("first"))));
+        Assert.True(target.Run(() =>
+        {
+            using var current = NetNs.OpenCurrent();
+            return current.IsSameAs(target);
+        }));
+    }
+
+    private static int OsThreadId() => int.Parse(Path.GetFileName(new DirectoryInfo("/proc/thread-self").LinkTarget!), System.Globalization.CultureInfo.InvariantCulture);
 }

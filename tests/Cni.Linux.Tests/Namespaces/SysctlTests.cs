@@ -44,4 +44,34 @@ public class SysctlTests
         var e = Assert.Throws<IOException>(() => ProcSys.Read(ns, "net.ipv4.conf.nope0.arp_notify"));
         Assert.Contains("net.ipv4.conf.nope0.arp_notify", e.Message);
     }
+
+    [Fact]
+    public void MissingKeyIsFileNotFoundInsideAndARefusedValueIsNot()
+    {
+        Requires.Root();
+        using var s = NsScope.Create("sysctlerr");
+        using var ns = NetNs.Open(s.Ns.Path);
+        // Callers (tuning) tell "no such key" from "the kernel refused" by the inner exception.
+        var missing = Assert.Throws<IOException>(() => ProcSys.Write(ns, "net.ipv4.conf.nope0.arp_notify", "1"));
+        Assert.IsType<FileNotFoundException>(missing.InnerException);
+        Assert.Contains("ENOENT", missing.Message);
+        var refused = Assert.Throws<IOException>(() => ProcSys.Write(ns, "net.ipv4.ip_forward", "not-a-number"));
+        Assert.IsNotType<FileNotFoundException>(refused.InnerException);
+        Assert.Contains("EINVAL", refused.Message);
+        Assert.Equal(s.Ns.Exec("cat", "/proc/sys/net/ipv4/ip_forward").EnsureSuccess("cat").Stdout.Trim(), ProcSys.Read(ns, "net.ipv4.ip_forward"));
+    }
+
+    [Fact]
+    public void LongValuesAreReadWhole()
+    {
+        Requires.Root();
+        using var s = NsScope.Create("sysctllong");
+        using var ns = NetNs.Open(s.Ns.Path);
+        // Longer than the first read buffer (256 bytes): the read loop must grow it, not truncate.
+        string ports = string.Join(',', Enumerable.Range(0, 60).Select(i => 40000 + 3 * i));
+        ProcSys.Write(ns, "net.ipv4.ip_local_reserved_ports", ports);
+        string expected = s.Ns.Exec("cat", "/proc/sys/net/ipv4/ip_local_reserved_ports").EnsureSuccess("cat").Stdout.TrimEnd('\n');
+        Assert.True(expected.Length > 256, $"value only {expected.Length} bytes");
+        Assert.Equal(expected, ProcSys.Read(ns, "net.ipv4.ip_local_reserved_ports"));
+    }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Cni.Linux.Interop;
 
 namespace Cni.Linux.Netns;
@@ -12,8 +11,12 @@ public sealed unsafe class NetNs : IDisposable
 {
     private const string SelfPath = "/proc/self/ns/net";
     private const string ThreadSelfPath = "/proc/thread-self/ns/net";
+    private const int AtFdCwd = -100;
 
     private readonly FdHandle _fd;
+    private readonly object _runLock = new();
+    private NetNsWorker? _worker;
+    private (ulong Device, ulong Inode)? _identity;
 
     private NetNs(FdHandle fd, string path)
     {
@@ -87,63 +90,52 @@ public sealed unsafe class NetNs : IDisposable
     public bool IsSameAs(NetNs other) => Identity() == other.Identity();
 
     /// <summary>
-    /// Runs <paramref name="action"/> inside this namespace on a fresh dedicated thread, which enters with
-    /// setns() and switches back before it ends. If switching back fails the thread simply ends; since it is
-    /// never reused nothing else can run in the wrong namespace. Exceptions from the action propagate.
-    /// Like `ip netns exec NAME ...` for a piece of managed code.
+    /// Runs <paramref name="action"/> inside this namespace and returns its result; exceptions from the action
+    /// propagate. The caller's thread never switches: the action runs on this object's own dedicated thread,
+    /// which enters the namespace with setns() on the first Run, serves every later Run of this object (one at
+    /// a time) and switches back when the object is disposed. If entering fails, that thread ends at once and
+    /// the next Run starts a new one; if switching back fails, the thread ends anyway, so no thread ever
+    /// leaves this class in the wrong namespace. When the caller's thread already is in this namespace (the
+    /// plugin's own host namespace, or a Run nested inside another Run of this object) the action runs
+    /// right there: nothing has to switch. Like `ip netns exec NAME ...` for a piece of managed code.
     /// </summary>
     public T Run<T>(Func<T> action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        T result = default!;
-        ExceptionDispatchInfo? failure = null;
         bool added = false;
         _fd.DangerousAddRef(ref added);
         try
         {
-            var thread = new Thread(() =>
+            if (IsCallersNamespace()) return action();
+            lock (_runLock)
             {
-                try
-                {
-                    result = RunOnThisThread(action);
-                }
-                catch (Exception e)
-                {
-                    failure = ExceptionDispatchInfo.Capture(e);
-                }
-            })
-            {
-                IsBackground = true,
-                Name = "netns " + Path,
-            };
-            thread.Start();
-            thread.Join();
+                _worker ??= NetNsWorker.Start(this);
+                object? result = _worker.Execute(() => action(), out var failure);
+                if (_worker.HasEnded) _worker = null;
+                failure?.Throw();
+                return (T)result!;
+            }
         }
         finally
         {
             if (added) _fd.DangerousRelease();
         }
-        failure?.Throw();
-        return result;
     }
 
     /// <summary>Runs <paramref name="action"/> inside this namespace; see <see cref="Run{T}(Func{T})"/>.</summary>
     public void Run(Action action) => Run<object?>(() => { action(); return null; });
 
-    private T RunOnThisThread<T>(Func<T> action)
+    /// <summary>
+    /// Whether the calling thread already sits in this namespace: one statx of /proc/thread-self/ns/net
+    /// against this namespace's identity (read once). Far cheaper than handing the action to another thread.
+    /// </summary>
+    private bool IsCallersNamespace()
     {
-        using var home = Open(ThreadSelfPath);
-        Errno.Check(LibC.setns(_fd.Fd, LibC.CLONE_NEWNET), "setns " + Path);
-        try
-        {
-            return action();
-        }
-        finally
-        {
-            // Best effort: on failure this thread is about to end anyway and is never handed out again, so
-            // the action's own outcome (result or exception) is what the caller needs to see.
-            _ = LibC.setns(home._fd.Fd, LibC.CLONE_NEWNET);
-        }
+        if (NetNsWorker.IsWorkerOf(this)) return true;
+        _identity ??= Identity();
+        statx st = default;
+        if (LibC.statx(AtFdCwd, ThreadSelfPath, 0, LibC.STATX_INO, &st) < 0) return false;
+        return (((ulong)st.stx_dev_major << 32) | st.stx_dev_minor, st.stx_ino) == _identity.Value;
     }
 
     private (ulong Device, ulong Inode) Identity()
@@ -153,7 +145,16 @@ public sealed unsafe class NetNs : IDisposable
         return (((ulong)st.stx_dev_major << 32) | st.stx_dev_minor, st.stx_ino);
     }
 
-    public void Dispose() => _fd.Dispose();
+    /// <summary>Lets the dedicated thread (if any) switch back and end, then closes the namespace handle.</summary>
+    public void Dispose()
+    {
+        lock (_runLock)
+        {
+            _worker?.Stop();
+            _worker = null;
+        }
+        _fd.Dispose();
+    }
 
     public override string ToString() => Path;
 }

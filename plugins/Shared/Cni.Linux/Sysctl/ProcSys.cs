@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Cni.Linux.Interop;
 using Cni.Linux.Netns;
 
 namespace Cni.Linux.Sysctl;
@@ -10,18 +13,36 @@ namespace Cni.Linux.Sysctl;
 /// (VLAN devices such as "eth0.100"): for net.ipv4|ipv6.conf|neigh.IFNAME.LEAF everything between the
 /// fourth segment and the last one is the interface name.
 /// </summary>
-public static class ProcSys
+public static unsafe class ProcSys
 {
     private const string Root = "/proc/sys/";
+    private const int O_WRONLY = 1;
 
     /// <summary>`sysctl -n KEY` in the calling thread's namespace; the value without its trailing newline.</summary>
     public static string Read(string key)
     {
         string path = PathOf(key);
-        try { return File.ReadAllText(path).TrimEnd('\n'); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        string operation = "read sysctl " + key;
+        // The value must come in ONE read(): most /proc/sys handlers answer a read at a non-zero offset with
+        // EOF, so a second read would silently truncate. A value that fills the buffer is read again, whole,
+        // into a bigger one.
+        for (int size = 4096; ; size *= 4)
         {
-            throw new IOException($"read sysctl {key} ({path}): {e.Message}", e);
+            var buffer = new byte[size];
+            int fd = Open(path, LibC.O_RDONLY, operation);
+            nint n;
+            try
+            {
+                while (true)
+                {
+                    fixed (byte* p = buffer) n = SysctlNative.read(fd, p, (nuint)buffer.Length);
+                    if (n >= 0) break;
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno != Errno.EINTR) throw Failure(operation, path, errno);
+                }
+            }
+            finally { LibC.close(fd); }
+            if (n < buffer.Length) return Encoding.ASCII.GetString(buffer, 0, (int)n).TrimEnd('\n');
         }
     }
 
@@ -29,17 +50,45 @@ public static class ProcSys
     public static void Write(string key, string value)
     {
         string path = PathOf(key);
+        string operation = $"write sysctl {key}={value}";
+        int fd = Open(path, O_WRONLY, operation);
         try
         {
             // One write() of the whole value: /proc/sys handlers parse each write separately.
-            using var f = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
-            var bytes = System.Text.Encoding.ASCII.GetBytes(value);
-            f.Write(bytes);
+            var bytes = Encoding.ASCII.GetBytes(value);
+            while (true)
+            {
+                nint n;
+                fixed (byte* p = bytes) n = SysctlNative.write(fd, p, (nuint)bytes.Length);
+                if (n >= 0) return;
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != Errno.EINTR) throw Failure(operation, path, errno);
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        finally { LibC.close(fd); }
+    }
+
+    private static int Open(string path, int flags, string operation)
+    {
+        while (true)
         {
-            throw new IOException($"write sysctl {key}={value} ({path}): {e.Message}", e);
+            int fd = LibC.open(path, flags | LibC.O_CLOEXEC);
+            if (fd >= 0) return fd;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != Errno.EINTR) throw Failure(operation, path, errno);
         }
+    }
+
+    /// <summary>
+    /// An IOException naming the key, the path and the errno. A missing key (ENOENT: the interface or the
+    /// IPv6 tree is not there) carries a FileNotFoundException inside, so callers can tell "no such key"
+    /// from "the kernel refused the value" the same way they could with File I/O.
+    /// </summary>
+    private static IOException Failure(string operation, string path, int errno)
+    {
+        string message = $"{operation} ({path}): {Errno.Describe(errno)}";
+        Exception inner = errno == Errno.ENOENT ? new FileNotFoundException(message, path) : new LinuxException(operation, errno);
+        return new IOException(message, inner);
     }
 
     /// <summary>`ip netns exec NS sysctl -n KEY`.</summary>
