@@ -43,11 +43,22 @@ public sealed partial class VxlanPlugin : ICniPlugin
         var bridge = config.Bridge with { Mtu = underlay.MtuFor(config) };
 
         Link? vxlan = null;
-        var result = _attachment.Add(args, bridge, hostNl =>
+        Result result;
+        try
         {
-            (var br, vxlan) = VxlanDevice.Ensure(hostNl, config, bridge, underlay);
-            return br;
-        });
+            result = _attachment.Add(args, bridge, hostNl =>
+            {
+                (var br, vxlan) = VxlanDevice.Ensure(hostNl, config, bridge, underlay);
+                return br;
+            });
+        }
+        catch when (vxlan != null)
+        {
+            // The attachment rolled itself back; devices this failed ADD created for nobody go too.
+            try { RemoveDevicesIfUnused(config); }
+            catch (CniException e) { StdErr.Writer.WriteLine($"vxlan: rollback: {e.Message}"); }
+            throw;
+        }
         result.Interfaces.Add(new Interface { Name = vxlan!.Name, Mac = BridgeAttachment.FormatMac(vxlan) });
         try
         {

@@ -148,6 +148,20 @@ public sealed class VxlanLifecycleTests
         Assert.DoesNotContain(c1.IpJson("link", "show").EnumerateArray(), l => l.GetProperty("ifname").GetString() == "eth0");
     }
 
+    [Fact]
+    public void AFailedFirstAddLeavesNoDevicesBehind()
+    {
+        using var lab = new VxlanLab(hosts: 1);
+        var h1 = lab.Hosts[0];
+        var c1 = lab.NewContainer();
+        var conf = lab.Conf(h1).Replace("\"type\":\"host-local\"", "\"type\":\"nosuch-ipam\"", StringComparison.Ordinal);
+        var r = lab.Run(h1, "ADD", "fail1", c1, conf);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Empty(h1.Links("vxlan"));
+        Assert.Empty(h1.Links("bridge"));
+        Assert.DoesNotContain(h1.Links("veth"), n => n != "up0");
+    }
+
     [Theory]
     [InlineData("\"vni\":33554432", 7)]
     [InlineData("\"vni\":0", 7)]
