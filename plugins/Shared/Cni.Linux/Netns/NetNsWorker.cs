@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
 using Cni.Linux.Interop;
 
 namespace Cni.Linux.Netns;
@@ -33,12 +34,39 @@ internal sealed class NetNsWorker
     /// <summary>Whether the calling thread is the worker serving <paramref name="netns"/> (a nested Run).</summary>
     public static bool IsWorkerOf(NetNs netns) => ReferenceEquals(t_servedNamespace, netns);
 
-    public static NetNsWorker Start(NetNs netns)
+    /// <summary>
+    /// Starts the thread. A plain pthread rather than <see cref="Thread.Start()"/>: NativeAOT's Thread.Start
+    /// busy-waits in sched_yield until the new thread has been scheduled, which on a loaded 2-core host burns
+    /// milliseconds of the very CPU the new thread is waiting for. Here the caller goes straight on to wait
+    /// for its first answer, blocking; the runtime adopts the thread when it first enters managed code.
+    /// </summary>
+    public static unsafe NetNsWorker Start(NetNs netns)
     {
         var worker = new NetNsWorker(netns);
-        var thread = new Thread(worker.Serve) { IsBackground = true, Name = "netns " + netns.Path };
-        thread.Start();
+        var self = GCHandle.Alloc(worker);
+        ulong id;
+        int rc = NetNsNative.pthread_create(&id, null, &ThreadMain, (void*)GCHandle.ToIntPtr(self));
+        if (rc != 0)
+        {
+            self.Free();
+            throw new NetNsException("start the thread for netns " + netns.Path, rc);
+        }
+        _ = NetNsNative.pthread_detach(id);
         return worker;
+    }
+
+    [UnmanagedCallersOnly]
+    private static unsafe void* ThreadMain(void* arg)
+    {
+        var self = GCHandle.FromIntPtr((nint)arg);
+        var worker = (NetNsWorker)self.Target!;
+        self.Free();
+        try { worker.Serve(); }
+        catch (Exception)
+        {
+            // Nothing may escape into native code; Serve has already answered its caller or been stopped.
+        }
+        return null;
     }
 
     /// <summary>Runs <paramref name="action"/> on the worker and waits; a failure comes back in <paramref name="failure"/>.</summary>
