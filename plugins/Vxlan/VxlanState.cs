@@ -60,7 +60,11 @@ public sealed class VxlanState
 
     public VxlanAttachmentRecord? Find(string containerId, string ifName) => Read(FileFor(containerId, ifName));
 
-    public void Remove(string containerId, string ifName) => File.Delete(FileFor(containerId, ifName));
+    /// <summary>Forgets an attachment; one never recorded (a DEL without ADD, a second DEL) is fine.</summary>
+    public void Remove(string containerId, string ifName)
+    {
+        if (Directory.Exists(_dir)) File.Delete(FileFor(containerId, ifName));
+    }
 
     /// <summary>Every recorded attachment of this network.</summary>
     public List<VxlanAttachmentRecord> All()

@@ -51,9 +51,12 @@ public sealed class InterfaceSubject(Plugin plugin) : Subject(plugin)
                 c["master"] = Parent;
                 break;
             case "vxlan":
+                // One host, no peers: a single-host segment (bridge cvxN + device vxlanVNI on cpar0, local 192.0.2.1).
+                // The plugin's lock and attachment records go to the case's temp dir, not /run/cni/vxlan.
                 c["vni"] = 4100 + s.Serial % 1000;
                 c["underlay"] = Parent;
                 c["bridge"] = $"cvx{s.Serial}";
+                c["stateDir"] = System.IO.Path.Combine(s.DataDir, "vxlan-state");
                 break;
         }
         if (ipam != null) c["ipam"] = ipam;
@@ -86,6 +89,13 @@ public sealed class InterfaceSubject(Plugin plugin) : Subject(plugin)
                 if (!have.Contains(a)) p.Add($"result address {a} is not on {s.IfName} (has {string.Join(", ", have)})");
         if (Plugin.Name == "bridge" && s.Host.IpJson("link", "show", "master", BridgeName(s)).GetArrayLength() == 0)
             p.Add($"no host port is enslaved to bridge {BridgeName(s)}");
+        if (Plugin.Name == "vxlan")
+        {
+            var ports = s.Host.IpJson("link", "show", "master", $"cvx{s.Serial}").EnumerateArray()
+                .Select(l => l.GetProperty("ifname").GetString()).ToList();
+            if (!ports.Contains($"vxlan{4100 + s.Serial % 1000}")) p.Add($"vxlan{4100 + s.Serial % 1000} is not a port of bridge cvx{s.Serial}");
+            if (ports.Count < 2) p.Add($"no container veth is a port of bridge cvx{s.Serial}");
+        }
         return p;
     }
 

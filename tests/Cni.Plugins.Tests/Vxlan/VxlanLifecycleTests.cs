@@ -149,6 +149,20 @@ public sealed class VxlanLifecycleTests
     }
 
     [Fact]
+    public void DelOfANeverAddedAttachmentSucceedsWithOrWithoutANetns()
+    {
+        using var lab = new VxlanLab(hosts: 1);
+        var h1 = lab.Hosts[0];
+        var c1 = lab.NewContainer();
+        var conf = lab.Conf(h1);
+        var withNs = lab.Run(h1, "DEL", "never", c1, conf);
+        Assert.True(withNs.ExitCode == 0, withNs.Stdout + withNs.Stderr);
+        var without = lab.Run(h1, "DEL", "never", null, conf);
+        Assert.True(without.ExitCode == 0, without.Stdout + without.Stderr);
+        Assert.Empty(h1.Links("vxlan"));
+    }
+
+    [Fact]
     public void AFailedFirstAddLeavesNoDevicesBehind()
     {
         using var lab = new VxlanLab(hosts: 1);
