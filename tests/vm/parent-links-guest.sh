@@ -170,20 +170,26 @@ case_ipvlan_chained() {
 # back to a temporary name renamed inside the container. Either way the host's eth0 is never touched, and no
 # temporary name is left anywhere.
 case_host_name_clash() {
+    # Two masters: a macvlan and an ipvlan cannot share one (the first takes the master's rx handler: EBUSY).
     ip link add dummyh type dummy && ip link set dummyh up
+    ip link add dummyi type dummy && ip link set dummyi up
     ip link add eth0 mtu 1400 type dummy
     local idx; idx=$(root_link eth0 | jq -r '.[0].ifindex')
     newns hc-mv; newns hc-ipv
     add_ok macvlan ADD hc-mv hc-mv "$(conf macvlan hcmv "\"master\":\"dummyh\",$(hostlocal 10.74.0.0/24)")" >/dev/null \
         && ok "name clash: macvlan ADD as eth0 next to a host eth0" || bad "name clash: macvlan ADD as eth0 next to a host eth0"
-    add_ok ipvlan ADD hc-ipv hc-ipv "$(conf ipvlan hcipv "\"master\":\"dummyh\",$(hostlocal 10.75.0.0/24)")" >/dev/null \
+    add_ok ipvlan ADD hc-ipv hc-ipv "$(conf ipvlan hcipv "\"master\":\"dummyi\",$(hostlocal 10.75.0.0/24)")" >/dev/null \
         && ok "name clash: ipvlan ADD as eth0 next to a host eth0" || bad "name clash: ipvlan ADD as eth0 next to a host eth0"
-    check "name clash: container eth0 is the macvlan" jqt '.[0].linkinfo.info_kind == "macvlan"' <<<"$(link_json hc-mv eth0)"
-    check "name clash: container eth0 is the ipvlan" jqt '.[0].linkinfo.info_kind == "ipvlan"' <<<"$(link_json hc-ipv eth0)"
-    check "name clash: host eth0 untouched (dummy, same index, mtu 1400)" jqt \
-        ".[0].linkinfo.info_kind == \"dummy\" and .[0].ifindex == $idx and .[0].mtu == 1400" <<<"$(root_link eth0)"
+    # Plain string comparisons: jq -e on an empty input (no such link) would pass.
+    check "name clash: container eth0 is the macvlan" test "$(link_json hc-mv eth0 | jq -r '.[0].linkinfo.info_kind')" = macvlan
+    check "name clash: container eth0 is the ipvlan" test "$(link_json hc-ipv eth0 | jq -r '.[0].linkinfo.info_kind')" = ipvlan
+    check "name clash: host eth0 untouched (dummy, same index, mtu 1400)" test \
+        "$(root_link eth0 | jq -r '"\(.[0].linkinfo.info_kind) \(.[0].ifindex) \(.[0].mtu)"')" = "dummy $idx 1400"
     check "name clash: no temporary name left on the host" test -z "$(ip -j link show | jq -r '.[].ifname | select(startswith("cni"))')"
     check "name clash: containers hold only lo and eth0" test "$(ip -n hc-mv -j link show | jq -r '[.[].ifname] | sort | join(",")'),$(ip -n hc-ipv -j link show | jq -r '[.[].ifname] | sort | join(",")')" = "eth0,lo,eth0,lo"
+    check "name clash: macvlan DEL" cni macvlan DEL hc-mv hc-mv "$(conf macvlan hcmv "\"master\":\"dummyh\",$(hostlocal 10.74.0.0/24)")"
+    check "name clash: ipvlan DEL" cni ipvlan DEL hc-ipv hc-ipv "$(conf ipvlan hcipv "\"master\":\"dummyi\",$(hostlocal 10.75.0.0/24)")"
+    check "name clash: host eth0 still there after DEL" test "$(root_link eth0 | jq -r '.[0].ifindex')" = "$idx"
     ip link del eth0
 }
 
@@ -193,7 +199,7 @@ case_macvlan_bcqueuelen() {
     newns bq-a
     local c; c=$(conf macvlan bqnet "\"master\":\"dummyb\",\"bcqueuelen\":2345,$(hostlocal 10.76.0.0/24)")
     add_ok macvlan ADD bq-a bq-a "$c" >/dev/null || { bad "macvlan bcqueuelen ADD"; return; }
-    check "macvlan bcqueuelen: 2345 applied" jqt '.[0].linkinfo.info_data.bcqueuelen == 2345' <<<"$(link_json bq-a eth0)"
+    check "macvlan bcqueuelen: 2345 applied" test "$(link_json bq-a eth0 | jq -r '.[0].linkinfo.info_data.bcqueuelen')" = 2345
     check "macvlan bcqueuelen: DEL" cni macvlan DEL bq-a bq-a "$c"
     check "macvlan bcqueuelen: link gone after DEL" not link_json bq-a eth0
     check "macvlan bcqueuelen: master still there" root_link dummyb

@@ -91,6 +91,28 @@ public sealed class MacvlanCreationTests
         Assert.Single(lab.Leases());
     }
 
+    [Fact]
+    public void WithLinkInContainerTheLinkIsMadeOnTheContainersOwnMaster()
+    {
+        using var lab = new ParentLab();
+        var c1 = lab.NewContainer();
+        c1.Ip("link", "add", "cup", "type", "veth", "peer", "name", "feth1", "netns", lab.Far.Name);
+        c1.Ip("link", "set", "cup", "up");
+        lab.Far.Ip("addr", "add", "10.78.0.254/24", "dev", "feth1");
+        lab.Far.Ip("link", "set", "feth1", "up");
+        string conf = lab.Conf("macvlan", "\"master\":\"cup\",\"linkInContainer\":true", lab.HostLocal("10.78.0.0/24"));
+
+        lab.Add(new MacvlanPlugin(), "ctr1", c1, conf);
+
+        var link = ParentLab.Link(c1, "eth0")!.Value;
+        Assert.Equal("macvlan", link.GetProperty("linkinfo").GetProperty("info_kind").GetString());
+        Assert.Equal("cup", link.GetProperty("link").GetString());
+        Assert.Equal([ParentLab.Master], ParentLab.LinkNames(lab.Host));
+        Assert.True(ParentLab.Ping(c1, "10.78.0.254"), "no traffic over the container's own master");
+        Assert.Equal(0, lab.Run(new MacvlanPlugin(), "DEL", "ctr1", c1, conf).ExitCode);
+        Assert.Equal(["cup"], ParentLab.LinkNames(c1));
+    }
+
     /// <summary>bcqueuelen (IFLA_MACVLAN_BC_QUEUE_LEN) exists since Linux 5.11; older kernels are covered in the VM test.</summary>
     private static void RequireBcQueueLen(ParentLab lab)
     {
