@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Cni.Sdk;
@@ -8,11 +7,12 @@ internal static class CniJson
 {
     /// <summary>
     /// Compact, and without escaping '+', non-ASCII or quotes into \uXXXX: the output goes to a runtime, not a
-    /// web page, and stays readable in logs and golden tests.
+    /// web page, and stays readable in logs and golden tests (see <see cref="MinimalJsonEncoder"/> for why not
+    /// the framework's relaxed encoder).
     /// </summary>
     public static readonly JsonWriterOptions WriterOptions = new()
     {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = MinimalJsonEncoder.Instance,
         Indented = false,
     };
 

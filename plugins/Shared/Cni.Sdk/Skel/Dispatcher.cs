@@ -74,7 +74,7 @@ public sealed partial class Dispatcher
         byte[] stdin = ReadStdin();
         var root = NetConf.ParseObject(stdin);
         CheckName(root);
-        if (!s_knownVerbs.Contains(command))
+        if (Array.IndexOf(s_knownVerbs, command) < 0)
             throw new CniException(CniErrorCode.InvalidEnvironment, $"unknown CNI_COMMAND: {command}");
         var version = NetConf.ReadVersion(root);
         CheckVersion(plugin, command, version);
@@ -141,7 +141,9 @@ public sealed partial class Dispatcher
             throw new CniException(CniErrorCode.IncompatibleVersion, $"config version does not allow {command}",
                 $"{command} needs cniVersion {min} or later, config is \"{version}\"");
         var supported = plugin.SupportedVersions;
-        if (!supported.Contains(version, StringComparer.Ordinal))
+        bool found = false;
+        for (int i = 0; i < supported.Count && !found; i++) found = string.Equals(supported[i], version, StringComparison.Ordinal);
+        if (!found)
             throw new CniException(CniErrorCode.IncompatibleVersion, "incompatible CNI versions",
                 $"config is \"{version}\", plugin supports [{string.Join(" ", supported.Select(v => $"\"{v}\""))}]");
     }
