@@ -21,14 +21,24 @@ public sealed partial class DiskIpStore
         return result;
     }
 
-    /// <summary>Same inode as the lease file of that name, and (guarding against a key collision) the same owner.</summary>
+    /// <summary>
+    /// Same inode as the lease file of that name, and (guarding against a key collision) the same owner. An
+    /// empty lease that is still our inode lost its content to a power cut (leases are not fsynced); the
+    /// index, which was linked from that very inode, still says whose it is.
+    /// </summary>
     private bool IsLiveLink(string link, string name, LeaseOwner owner)
     {
         var lease = Path.Combine(NetworkDir, name);
         if (!FileStatus.TryGet(link, out var a) || !FileStatus.TryGet(lease, out var b) || a.Inode != b.Inode) return false;
         try
         {
-            return LeaseOwner.TryParse(File.ReadAllText(lease), out var actual) && actual == owner;
+            var content = ReadSmallFile(lease);
+            if (string.IsNullOrWhiteSpace(content))
+            {
+                _emptyLeaseOwners[name] = owner; // so Release can still drop the index entry
+                return true;
+            }
+            return LeaseOwner.TryParse(content, out var actual) && actual == owner;
         }
         catch (FileNotFoundException)
         {
@@ -95,7 +105,7 @@ public sealed partial class DiskIpStore
             string content;
             try
             {
-                content = File.ReadAllText(path);
+                content = ReadSmallFile(path);
             }
             catch (FileNotFoundException)
             {

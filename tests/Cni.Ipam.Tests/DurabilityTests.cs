@@ -1,0 +1,81 @@
+using System.Globalization;
+using Cni.Ipam.HostLocal;
+
+namespace Cni.Ipam.Tests;
+
+/// <summary>
+/// What the store does without fsync and without temp-plus-rename (ipam/HostLocal/README.md, "Durability"):
+/// leases a power cut left empty are still freed, the cursor and state are rewritten in place, and the state
+/// stays trusted right after our own change without counting leases.
+/// </summary>
+public class DurabilityTests
+{
+    private static readonly HostLocalPlugin P = new();
+    private const string V4 = """[[{"subnet":"10.9.0.0/24"}]]""";
+
+    [Fact]
+    public void Del_frees_a_lease_a_power_cut_left_empty_through_the_owner_index()
+    {
+        using var d = new TempDataDir();
+        Plugin.InProc(P, "ADD", d.HostLocal(V4), "a").Ok();
+        Plugin.InProc(P, "ADD", d.HostLocal(V4), "b").Ok();
+        // Same inode, content gone: what ext4's delayed allocation can leave of an unsynced file.
+        using (var f = new FileStream(Path.Combine(d.Net(), "10.9.0.2"), FileMode.Open, FileAccess.Write)) f.SetLength(0);
+        Plugin.InProc(P, "DEL", d.HostLocal(V4), "a").Ok();
+        Assert.Equal(["10.9.0.3"], d.Leases().Keys);
+        Assert.Single(Directory.EnumerateDirectories(Path.Combine(d.Net(), ".cni", "owners"))); // b's only
+    }
+
+    [Fact]
+    public void Gc_frees_an_empty_lease_nobody_owns_and_keeps_valid_ones()
+    {
+        using var d = new TempDataDir();
+        Plugin.InProc(P, "ADD", d.HostLocal(V4), "a").Ok();
+        File.WriteAllText(Path.Combine(d.Net(), "10.9.0.77"), ""); // empty, never indexed
+        var gc = d.HostLocal(V4, version: "1.1.0", top: ""","cni.dev/valid-attachments":[{"containerID":"a","ifname":"eth0"}]""");
+        Plugin.InProc(P, "GC", gc).Ok();
+        Assert.Equal(["10.9.0.2"], d.Leases().Keys);
+    }
+
+    [Fact]
+    public void Cursor_is_rewritten_in_place_and_cut_to_a_shorter_address()
+    {
+        using var d = new TempDataDir();
+        Plugin.InProc(P, "ADD", d.HostLocal(V4), "a", cniArgs: "IP=10.9.0.100").Ok();
+        var cursor = Path.Combine(d.Net(), "last_reserved_ip.0");
+        Assert.Equal("10.9.0.100", File.ReadAllText(cursor));
+        var inode = Inode(cursor);
+        Plugin.InProc(P, "ADD", d.HostLocal(V4), "b", cniArgs: "IP=10.9.0.5").Ok();
+        Assert.Equal("10.9.0.5", File.ReadAllText(cursor)); // no "0" left over from the longer one
+        Assert.Equal(inode, Inode(cursor));
+        var next = Plugin.InProc(P, "ADD", d.HostLocal(V4), "c").Ok();
+        Assert.Equal(["10.9.0.6/24"], next.Addresses); // round robin resumes after the cursor
+    }
+
+    [Fact]
+    public void State_right_after_our_change_is_settled_and_a_foreign_change_in_the_same_tick_is_seen()
+    {
+        using var d = new TempDataDir();
+        Plugin.InProc(P, "ADD", d.HostLocal(V4), "a").Ok();
+        var fields = File.ReadAllText(Path.Combine(d.Net(), ".cni", "state")).Trim().Split(' ');
+        Assert.Equal("1", fields[^1]); // settled: the next open trusts the index without counting leases
+        long recorded = long.Parse(fields[2], CultureInfo.InvariantCulture);
+        Assert.True(Linux.FileSystem.FileStatus.TryGet(d.Net(), out var st));
+        Assert.Equal(recorded, st.MtimeNs);
+        using (var store = DiskIpStore.Open(d.Path, "net1", TimeSpan.FromSeconds(5)))
+            Assert.False(store.Reconciled);
+        // The reference adding a lease immediately after us (same clock tick): the mtime moves, so we rebuild.
+        File.WriteAllText(Path.Combine(d.Net(), "10.9.0.50"), "ref\r\neth0");
+        using (var store = DiskIpStore.Open(d.Path, "net1", TimeSpan.FromSeconds(5)))
+        {
+            Assert.True(store.Reconciled);
+            Assert.Equal([System.Net.IPAddress.Parse("10.9.0.50")], store.GetByOwner(new LeaseOwner("ref", "eth0")));
+        }
+    }
+
+    private static ulong Inode(string path)
+    {
+        Assert.True(Linux.FileSystem.FileStatus.TryGet(path, out var st));
+        return st.Inode;
+    }
+}
