@@ -46,7 +46,7 @@ public sealed record VxlanUnderlay(Link Device, IPAddress Local)
         var family = PeerFamily(config);
         var local = addresses.Where(a => family == null || a.AddressFamily == family)
             .OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).FirstOrDefault()
-            ?? throw NotReady($"underlay {name} has no global {(family == AddressFamily.InterNetworkV6 ? "IPv6" : family == null ? "" : "IPv4 ")}address to use as the local VTEP address");
+            ?? throw NotReady($"underlay {name} has no global {(family == AddressFamily.InterNetworkV6 ? "IPv6 " : family == null ? "" : "IPv4 ")}address to use as the local VTEP address");
         return new VxlanUnderlay(device, local);
     }
 

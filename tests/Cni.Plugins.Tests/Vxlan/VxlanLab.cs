@@ -59,8 +59,12 @@ public sealed class VxlanLab : IDisposable
     public string IpamPath { get; }
     public string Version { get; }
 
-    public VxlanLab(int hosts = 3, bool needOurIpam = false)
+    /// <summary>Whether the underlay is IPv6 (fd00:77::1N/64) instead of IPv4 (192.168.77.1N/24).</summary>
+    public bool Ipv6Underlay { get; }
+
+    public VxlanLab(int hosts = 3, bool needOurIpam = false, bool ipv6Underlay = false)
     {
+        Ipv6Underlay = ipv6Underlay;
         Requires.Root();
         RequireVxlan();
         Requires.Binary("/usr/sbin/bridge", "FDB read-back; Debian package iproute2");
@@ -97,10 +101,11 @@ public sealed class VxlanLab : IDisposable
         var ns = Track(TestNetns.Create($"vxh{n}"));
         Switch.Ip("link", "add", $"port{n}", "type", "veth", "peer", "name", "up0", "netns", ns.Name);
         Switch.Ip("link", "set", $"port{n}", "master", "sw0", "up");
-        string ip = $"192.168.77.{10 + n}";
-        ns.Ip("addr", "add", ip + "/24", "dev", "up0");
+        string ip = Ipv6Underlay ? $"fd00:77::{10 + n}" : $"192.168.77.{10 + n}";
+        if (Ipv6Underlay) ns.Ip("addr", "add", ip + "/64", "dev", "up0", "nodad");
+        else ns.Ip("addr", "add", ip + "/24", "dev", "up0");
         ns.Ip("link", "set", "up0", "up");
-        ns.Ip("route", "add", "default", "dev", "up0");
+        ns.Ip(Ipv6Underlay ? "-6" : "-4", "route", "add", "default", "dev", "up0");
         var dir = Path.Combine(TempDir, $"h{n}");
         return new VxlanHost
         {

@@ -135,6 +135,26 @@ public sealed class VxlanOverlayTests
     }
 
     [Fact]
+    public void AnIpv6UnderlayCarriesTheOverlayWithSeventyBytesOfOverhead()
+    {
+        using var lab = new VxlanLab(hosts: 2, ipv6Underlay: true);
+        var results = new List<(TestNetns Ns, JsonElement Result)>();
+        foreach (var host in lab.Hosts)
+        {
+            var ns = lab.NewContainer();
+            results.Add((ns, lab.Add(host, $"v6h{host.Number}", ns, lab.Conf(host, vni: 4600, name: "v6under"))));
+            var data = host.Link("vxlan4600").GetProperty("linkinfo").GetProperty("info_data");
+            Assert.Equal(host.Underlay, data.GetProperty("local6").GetString());
+            Assert.Equal(1430, host.Link("vxlan4600").GetProperty("mtu").GetInt32());
+            Assert.Equal(lab.Hosts.Where(h => h != host).Select(h => h.Underlay).ToList(), host.FloodPeers("vxlan4600"));
+        }
+        Assert.Equal(1430, results[0].Ns.IpJson("link", "show", "eth0")[0].GetProperty("mtu").GetInt32());
+        Assert.True(results[0].Ns.Ping(VxlanLab.Address(results[1].Result)), "containers on an IPv6 underlay cannot reach each other");
+        var big = results[0].Ns.Exec("ping", "-c1", "-W2", "-M", "do", "-s", "1400", VxlanLab.Address(results[1].Result));
+        Assert.True(big.ExitCode == 0, "1400-byte DF ping over the IPv6 underlay failed: " + big.Stdout + big.Stderr);
+    }
+
+    [Fact]
     public void MulticastGroupModeFloodsThroughTheGroupAndLearns()
     {
         using var lab = new VxlanLab(hosts: 3);
