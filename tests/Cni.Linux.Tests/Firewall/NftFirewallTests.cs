@@ -46,6 +46,25 @@ public class NftFirewallTests
     }
 
     [Fact]
+    public void AddAfterTheTableWasDeletedRecreatesIt()
+    {
+        // A later ADD sends only its rules (table and chain exist by then); when someone deleted the table in
+        // between, that batch fails with ENOENT and the full one (table, chain, rules) must follow.
+        using var fw = new FirewallScope("fwre", "nftables");
+        var a = new FirewallOwner("net1", "ctr-a", "eth0");
+        var b = new FirewallOwner("net1", "ctr-b", "eth0");
+        fw.AddMasquerade(a, "10.1.0.2/24");
+        fw.AddMasquerade(b, "10.1.0.3/24");
+        Assert.Equal([a.Comment, b.Comment], Comments(fw.Ns, MasqTable, MasqChain));
+        fw.Ns.Exec("nft", "delete", "table", "inet", MasqTable).EnsureSuccess("nft delete table");
+        fw.AddMasquerade(b, "10.1.0.3/24");
+        Assert.Equal([b.Comment], Comments(fw.Ns, MasqTable, MasqChain));
+        var chain = Assert.Single(NftRuleset.Objects(fw.Ns, "chain"), c => c.GetProperty("name").GetString() == MasqChain);
+        Assert.Equal("postrouting", chain.GetProperty("hook").GetString());
+        Assert.Equal("nat", chain.GetProperty("type").GetString());
+    }
+
+    [Fact]
     public void RemovingFromAnEmptyNamespaceSucceeds()
     {
         using var fw = new FirewallScope("fw", "nftables");

@@ -7,8 +7,9 @@ using Cni.Linux.Nftables;
 namespace Cni.Linux.Firewall;
 
 /// <summary>
-/// The nftables backend, native over netlink. ADD is one batch: ensure table + base chain (idempotent,
-/// no EXCL, so concurrent ADDs never collide) and append this owner's rules. DEL and GC list the chain
+/// The nftables backend, native over netlink. ADD is one batch appending this owner's rules, preceded by
+/// table + base chain (idempotent, no EXCL, so concurrent ADDs never collide) only when they are missing
+/// (see <see cref="NftRuleCommit"/> for why not always). DEL and GC list the chain
 /// once (handle + comment) and delete the selected rules by handle in one batch. Tables and chains are
 /// left in place when they become empty: deleting them would race with a concurrent ADD.
 /// </summary>
@@ -23,12 +24,11 @@ public sealed class NftFirewall : IFirewall
     {
         ArgumentNullException.ThrowIfNull(containerAddresses);
         if (containerAddresses.Count == 0) return;
-        var tx = new NftTransaction()
-            .AddTable(NftFirewallRules.MasqTable)
-            .AddChain(NftFirewallRules.MasqChain);
-        foreach (var address in containerAddresses) tx.AddRule(NftFirewallRules.Masquerade(owner, address));
         using var nft = NftConnection.Open();
-        nft.Commit(tx);
+        NftRuleCommit.Commit(nft, NftFirewallRules.MasqTable, [NftFirewallRules.MasqChain], tx =>
+        {
+            foreach (var address in containerAddresses) tx.AddRule(NftFirewallRules.Masquerade(owner, address));
+        });
     }
 
     /// <inheritdoc/>
@@ -38,12 +38,9 @@ public sealed class NftFirewall : IFirewall
     /// <inheritdoc/>
     public void AddMacSpoofCheck(FirewallOwner owner, string hostIfName, PhysicalAddress mac)
     {
-        var tx = new NftTransaction()
-            .AddTable(NftFirewallRules.SpoofTable)
-            .AddChain(NftFirewallRules.SpoofChain)
-            .AddRule(NftFirewallRules.MacSpoofCheck(owner, hostIfName, mac));
         using var nft = NftConnection.Open();
-        nft.Commit(tx);
+        NftRuleCommit.Commit(nft, NftFirewallRules.SpoofTable, [NftFirewallRules.SpoofChain],
+            tx => tx.AddRule(NftFirewallRules.MacSpoofCheck(owner, hostIfName, mac)));
     }
 
     /// <inheritdoc/>

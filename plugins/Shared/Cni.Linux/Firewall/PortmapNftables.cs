@@ -6,9 +6,9 @@ namespace Cni.Linux.Firewall;
 
 /// <summary>
 /// The nftables backend, native over netlink. ADD: under the namespace lock, list the prerouting chain (handle +
-/// comment), refuse a port another owner holds, then one batch: ensure table and chains, delete the owner's
-/// previous rules (a repeated ADD replaces, never duplicates) and add the new ones. DEL/GC: list, then one
-/// batch of deletes by handle. Table and chains stay when empty: deleting them would race a concurrent ADD.
+/// comment), refuse a port another owner holds, then one batch: delete the owner's previous rules (a repeated
+/// ADD replaces, never duplicates) and add the new ones, with table and chains only when missing. DEL/GC:
+/// list, then one batch of deletes by handle. Table and chains stay when empty: deleting them would race a concurrent ADD.
 /// </summary>
 internal sealed class PortmapNftables : PortmapFirewall
 {
@@ -29,29 +29,30 @@ internal sealed class PortmapNftables : PortmapFirewall
             .Where(c => c.Item1 != null).Select(c => (c.Item1!, c.Comment!)));
         var previous = prerouting.Any(r => IsOwners(r, owner)) ? ListAll(nft).Where(r => IsOwners(r, owner)).ToList() : [];
 
-        var tx = new NftTransaction().AddTable(PortmapNftRules.Table);
-        foreach (var chain in PortmapNftRules.Chains) tx.AddChain(chain);
-        foreach (var rule in previous) tx.DeleteRule(rule);
-        foreach (var entry in spec.Entries)
+        // Table and chains only when missing: see NftRuleCommit (re-declaring them costs a grace period at exit).
+        NftRuleCommit.Commit(nft, PortmapNftRules.Table, PortmapNftRules.Chains, tx =>
         {
-            var conditions = entry.IsIPv4 ? v4Conditions : v6Conditions;
-            tx.AddRule(PortmapNftRules.Dnat(PortmapNftRules.Prerouting, owner, entry, conditions));
-            tx.AddRule(PortmapNftRules.Dnat(PortmapNftRules.Output, owner, entry, conditions));
-        }
-        if (spec.Snat)
-        {
-            foreach (var address in spec.ContainerAddresses.Where(a => spec.Entries.Any(e => e.ContainerAddress.Equals(a.Address))))
+            foreach (var rule in previous) tx.DeleteRule(rule);
+            foreach (var entry in spec.Entries)
             {
-                if (spec.MasqAll)
-                {
-                    tx.AddRule(PortmapNftRules.Masquerade(owner, address, null, "all"));
-                    continue;
-                }
-                tx.AddRule(PortmapNftRules.Masquerade(owner, address, address.NetworkCidr, "hairpin"));
-                if (address.IsIPv4) tx.AddRule(PortmapNftRules.Masquerade(owner, address, PortmapNftRules.LocalhostV4, "localhost"));
+                var conditions = entry.IsIPv4 ? v4Conditions : v6Conditions;
+                tx.AddRule(PortmapNftRules.Dnat(PortmapNftRules.Prerouting, owner, entry, conditions));
+                tx.AddRule(PortmapNftRules.Dnat(PortmapNftRules.Output, owner, entry, conditions));
             }
-        }
-        nft.Commit(tx);
+            if (spec.Snat)
+            {
+                foreach (var address in spec.ContainerAddresses.Where(a => spec.Entries.Any(e => e.ContainerAddress.Equals(a.Address))))
+                {
+                    if (spec.MasqAll)
+                    {
+                        tx.AddRule(PortmapNftRules.Masquerade(owner, address, null, "all"));
+                        continue;
+                    }
+                    tx.AddRule(PortmapNftRules.Masquerade(owner, address, address.NetworkCidr, "hairpin"));
+                    if (address.IsIPv4) tx.AddRule(PortmapNftRules.Masquerade(owner, address, PortmapNftRules.LocalhostV4, "localhost"));
+                }
+            }
+        });
     }
 
     public override void Remove(FirewallOwner owner) => Remove(rule => IsOwners(rule, owner));
