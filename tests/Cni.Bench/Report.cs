@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Cni.Bench;
 
-/// <summary>Prints the results table and the derived lines (peak RSS, scaling with a full store).</summary>
+/// <summary>Prints the results table and the derived lines (peak RSS, ours against a baseline row of ours: a full store, vxlan over bridge).</summary>
 internal static class Report
 {
     /// <summary>Goal for our peak RSS per invocation.</summary>
@@ -84,8 +84,8 @@ internal static class Report
             }
             var scaling = full.Ours.P50 / empty.Ours.P50;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{empty.Row.Name} p50, empty store -> {full.Row.Name}: ours {Ms(empty.Ours.P50)} -> {Ms(full.Ours.P50)} ms, " +
-                $"reference {Ms(empty.Ref.P50)} -> {Ms(full.Ref.P50)} ms; ours(1000)/ours(empty) {scaling:0.00} " +
+                $"{empty.Row.Name} -> {full.Row.Name} (p50): ours {Ms(empty.Ours.P50)} -> {Ms(full.Ours.P50)} ms, " +
+                $"reference {Ms(empty.Ref.P50)} -> {Ms(full.Ref.P50)} ms; ours/ours {scaling:0.00} " +
                 $"(goal <= {Rows.MaxScaling:0.0})  {Verdict(scaling <= Rows.MaxScaling)}"));
         }
     }

@@ -101,6 +101,7 @@ internal static partial class Rows
         .. BridgeRows(),
         .. ChainRows(),
         .. MacvlanRows(),
+        .. VxlanRows(),
         // Last: it leaves 2 x 1000 namespaces for the kernel to tear down in the background.
         BridgeThousand(),
     ];
