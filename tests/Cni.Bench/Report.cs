@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Cni.Bench;
 
-/// <summary>Prints the results table and the derived lines (peak RSS, ours against a baseline row of ours: a full store, vxlan over bridge).</summary>
+/// <summary>Prints the results table and the derived lines (peak RSS, ours against a baseline row of ours: the 1000-lease store against the empty one).</summary>
 internal static class Report
 {
     /// <summary>Goal for our peak RSS per invocation.</summary>
@@ -68,7 +68,9 @@ internal static class Report
             $"goal ours <= {Mb(MaxRssKbGoal)}  {Verdict(worst <= MaxRssKbGoal)}"));
         foreach (var (plugin, kb) in ours.PeakRssKb)
         {
-            Console.WriteLine($"    {plugin,-12} ours {Mb(kb),8}   reference {Mb(reference.PeakRssKb.GetValueOrDefault(plugin)),8}");
+            // No reference binary of that name (vxlan) or none measured: say so rather than print 0.
+            var refMb = reference.PeakRssKb.TryGetValue(plugin, out var refKb) ? Mb(refKb) : "-";
+            Console.WriteLine($"    {plugin,-12} ours {Mb(kb),8}   reference {refMb,8}");
         }
     }
 

@@ -65,6 +65,13 @@ internal sealed record Row(string Name, string Plugin, Goal Goal, Func<Side, Fix
     /// </summary>
     public int? SeriesWindow { get; init; }
 
+    /// <summary>
+    /// Set for a plugin with no reference (vxlan): the "ref" column runs OUR binaries (out/bin, ours' CNI_PATH),
+    /// with the row's fixture deciding what that side calls (our bridge for vxlan). Both sides still alternate
+    /// call by call in the same row, so load changes hit both alike; those calls count toward no peak RSS.
+    /// </summary>
+    public bool ReferenceIsOurs { get; init; }
+
     public IEnumerable<string> Plugins => AlsoNeeds.Prepend(Plugin);
 }
 

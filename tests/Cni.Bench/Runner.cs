@@ -81,6 +81,7 @@ internal sealed class Runner(Spawn spawn, Side ours, Side reference, int iterati
         for (var call = first; call is not null;)
         {
             var plugin = call.Plugin ?? row.Plugin;
+            var binDir = row.ReferenceIsOurs ? ours.BinDir : side.BinDir;
             var env = new Dictionary<string, string>
             {
                 ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -88,17 +89,20 @@ internal sealed class Runner(Spawn spawn, Side ours, Side reference, int iterati
                 ["CNI_CONTAINERID"] = call.ContainerId,
                 ["CNI_NETNS"] = call.Netns ?? side.NetnsPath,
                 ["CNI_IFNAME"] = call.IfName,
-                ["CNI_PATH"] = side.BinDir,
+                ["CNI_PATH"] = binDir,
             };
-            var s = spawn.Run(side.Binary(plugin), env, call.Config, call.HostNetns);
+            var s = spawn.Run(Path.Combine(binDir, plugin), env, call.Config, call.HostNetns);
             if (s.ExitCode != 0)
             {
                 var output = (s.Stdout + " " + s.Stderr).Trim();
                 throw new InvocationFailed($"{side.Name} {plugin} {call.Command} ({call.ContainerId}) exited {s.ExitCode}: {output}");
             }
-            lock (side)
+            if (!row.ReferenceIsOurs || side == ours)
             {
-                side.NoteRss(plugin, s.MaxRssKb);
+                lock (side)
+                {
+                    side.NoteRss(plugin, s.MaxRssKb);
+                }
             }
             wallMs += s.WallMs;
             maxRss = Math.Max(maxRss, s.MaxRssKb);
@@ -176,7 +180,7 @@ internal sealed class Runner(Spawn spawn, Side ours, Side reference, int iterati
             {
                 return $"skipped (not built: {plugin})";
             }
-            if (!File.Exists(reference.Binary(plugin)))
+            if (!row.ReferenceIsOurs && !File.Exists(reference.Binary(plugin)))
             {
                 return $"skipped (no reference {reference.Binary(plugin)})";
             }
