@@ -17,11 +17,11 @@ public sealed partial class NetConf
             throw new CniException(CniErrorCode.DecodingFailure, "error decoding network config: empty stdin");
         try
         {
-            using var doc = JsonDocument.Parse(stdin.ToArray(), CniJson.DocumentOptions);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            var root = CniJson.ParseDetached(stdin.ToArray());
+            if (root.ValueKind != JsonValueKind.Object)
                 throw new CniException(CniErrorCode.DecodingFailure,
-                    $"error decoding network config: expected a JSON object, got {doc.RootElement.ValueKind}");
-            return doc.RootElement.Clone();
+                    $"error decoding network config: expected a JSON object, got {root.ValueKind}");
+            return root;
         }
         catch (JsonException e)
         {

@@ -7,16 +7,16 @@ public static partial class ResultJson
     /// <summary>Parses a result (a prevResult, or an IPAM plugin's stdout) into the 1.1 model. See the element overload.</summary>
     public static Result Decode(ReadOnlySpan<byte> json, string configVersion)
     {
-        JsonDocument doc;
+        JsonElement root;
         try
         {
-            doc = JsonDocument.Parse(json.ToArray(), CniJson.DocumentOptions);
+            root = CniJson.ParseDetached(json.ToArray());
         }
         catch (JsonException e)
         {
             throw new CniException(CniErrorCode.DecodingFailure, "cannot decode result: " + e.Message);
         }
-        using (doc) return Decode(doc.RootElement, configVersion);
+        return Decode(root, configVersion);
     }
 
     /// <summary>
