@@ -25,12 +25,24 @@ public static class Requires
     /// <summary>Needs an executable at <paramref name="path"/>.</summary>
     public static void Binary(string path, string why) => Assert.SkipUnless(File.Exists(path), $"needs {path} ({why})");
 
-    /// <summary>Needs a link kind the kernel may lack (ipvlan, vlan, dummy, vxlan...): tries to create one in a throwaway namespace.</summary>
+    /// <summary>
+    /// Needs a link kind the kernel may lack (ipvlan, vlan, dummy, vxlan...): tries to create one in a throwaway
+    /// namespace, with the arguments each kind insists on (vxlan needs an id, macvlan/ipvlan/vlan a parent), so a
+    /// missing argument is never mistaken for a missing module.
+    /// </summary>
     public static void LinkKind(string kind)
     {
         Root();
         using var ns = TestNetns.Create("probe");
-        var r = Sh.Run("ip", "-n", ns.Name, "link", "add", "probe0", "type", kind);
-        Assert.SkipUnless(r.ExitCode == 0, $"needs the kernel's {kind} link support (module {kind}): {r.Stderr.Trim()}");
+        ns.Ip("link", "add", "probeparent", "type", "veth", "peer", "name", "probepeer");
+        string[] args = kind switch
+        {
+            "vxlan" => ["link", "add", "probe0", "type", "vxlan", "id", "1", "dstport", "4789"],
+            "macvlan" or "ipvlan" => ["link", "add", "probe0", "link", "probeparent", "type", kind],
+            "vlan" => ["link", "add", "probe0", "link", "probeparent", "type", "vlan", "id", "10"],
+            _ => ["link", "add", "probe0", "type", kind],
+        };
+        var r = Sh.Run("ip", ["-n", ns.Name, .. args]);
+        Assert.SkipUnless(r.ExitCode == 0, $"needs the kernel's {kind} link support (module {(kind == "vlan" ? "8021q" : kind)}): {r.Stderr.Trim()}");
     }
 }
