@@ -132,6 +132,9 @@ public abstract partial class ParentLinkPlugin<TConfig> : ICniPlugin where TConf
         RouteNetlink containerNl, string ifName, Rollback rollback)
     {
         var spec = Spec(config, ifName, master);
+        // Registered by name before the request: if the kernel creates the link but reading it back fails, the
+        // link must still go. The name is free in the container (ADD checked), so nothing else can match it.
+        rollback.Add($"delete {Kind} {ifName}", () => TryDeleteNamed(containerNl, ifName));
         Link created;
         try
         {
@@ -145,7 +148,6 @@ public abstract partial class ParentLinkPlugin<TConfig> : ICniPlugin where TConf
         {
             throw new CniException(CniErrorCode.Internal, $"failed to create {Kind} {ifName} on {master.Name} in {containerNs.Path}", e.Message, e);
         }
-        rollback.Add($"delete {Kind} {ifName}", () => TryDelete(containerNl, created.Index));
         return created;
     }
 
@@ -159,6 +161,8 @@ public abstract partial class ParentLinkPlugin<TConfig> : ICniPlugin where TConf
         RouteNetlink containerNl, string ifName, Rollback rollback)
     {
         string temp = TemporaryName();
+        // Until the rename succeeds the link answers to the temporary name (the caller's rollback covers ifName).
+        rollback.Add($"delete {Kind} {temp}", () => TryDeleteNamed(containerNl, temp));
         Link created;
         try
         {
@@ -168,7 +172,6 @@ public abstract partial class ParentLinkPlugin<TConfig> : ICniPlugin where TConf
         {
             throw new CniException(CniErrorCode.Internal, $"failed to create {Kind} {temp} on {master.Name} in {containerNs.Path}", e.Message, e);
         }
-        rollback.Add($"delete {Kind} {ifName}", () => TryDelete(containerNl, created.Index));
         try { containerNl.SetLinkName(created.Index, ifName); }
         catch (NetlinkException e)
         {
@@ -204,5 +207,10 @@ public abstract partial class ParentLinkPlugin<TConfig> : ICniPlugin where TConf
     {
         try { nl.DeleteLink(index); }
         catch (LinkNotFoundException) { }
+    }
+
+    private static void TryDeleteNamed(RouteNetlink nl, string name)
+    {
+        if (nl.TryGetLink(name, out var link)) TryDelete(nl, link.Index);
     }
 }
