@@ -19,7 +19,9 @@ public static class DurableFile
             FileStream fs;
             try
             {
-                // FileShare.ReadWrite: .NET would otherwise take an advisory flock on the file.
+                // .NET emulates FileShare with an advisory flock on every FileStream (our binaries turn that off:
+                // System.IO.DisableFileLocking in cmd/Directory.Build.props). Where it is on (tests), ReadWrite
+                // makes it a shared lock, so it never blocks another process opening the file.
                 fs = new FileStream(path, new FileStreamOptions
                 {
                     Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.ReadWrite,
