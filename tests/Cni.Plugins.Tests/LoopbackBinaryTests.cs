@@ -17,6 +17,31 @@ public sealed class LoopbackBinaryTests
             doc.GetProperty("supportedVersions").EnumerateArray().Select(v => v.GetString()));
     }
 
+    /// <summary>
+    /// A runtime (or a shell) may hand the plugin a regular file as stdout and write after it: our JSON must
+    /// advance the shared file offset, or the next write lands on top of it.
+    /// </summary>
+    [Fact]
+    public void StdoutRedirectedToAFileKeepsTheResultBeforeWhatFollows()
+    {
+        var bin = Repo.Plugin("loopback");
+        var file = Path.Combine(Path.GetTempPath(), $"cni-stdout-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        try
+        {
+            var r = Sh.Run("sh", ["-c", "{ \"$0\"; echo TAIL; } > \"$1\"", bin, file],
+                new Dictionary<string, string?> { ["CNI_COMMAND"] = "VERSION" }, "", clearEnv: true);
+            Assert.Equal(0, r.ExitCode);
+            var text = File.ReadAllText(file);
+            Assert.EndsWith("TAIL\n", text);
+            var json = text[..^"TAIL\n".Length];
+            Assert.Equal("1.1.0", JsonDocument.Parse(json).RootElement.GetProperty("cniVersion").GetString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public void AddThenDelInAThrowawayNamespace()
     {
