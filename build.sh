@@ -280,8 +280,9 @@ run_tests() {
     vm_tests
 }
 
-# The kernel-dependent cases (ipvlan, 802.1Q VLAN masters, macvlan over a VLAN) in one qemu boot of Debian's
-# kernel: this machine's kernel has neither ipvlan nor 8021q. A VM that cannot start fails the run.
+# The kernel-dependent cases (ipvlan, 802.1Q VLAN masters, macvlan over a VLAN, bridge VLAN filtering) in one
+# qemu boot of Debian's kernel: this machine's kernel has neither ipvlan, 8021q nor bridge vlan_filtering. A VM
+# that cannot start fails the run.
 vm_tests() {
     say "VM tests: tests/vm/run-vm-tests.sh (Debian kernel under qemu TCG, one boot)"
     bash tests/vm/run-vm-tests.sh "$OUT_BIN" || die "VM tests failed (a VM that cannot start is a failure, not a skip)"
