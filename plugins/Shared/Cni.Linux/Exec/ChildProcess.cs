@@ -23,14 +23,27 @@ public static unsafe class ChildProcess
         public int ErrorNumber { get; } = errno;
     }
 
+    /// <summary>Runs the program to completion: <see cref="Start"/> then <see cref="PendingChild.Wait"/>.</summary>
     public static ChildOutput Run(string path, IEnumerable<KeyValuePair<string, string>> environment, ReadOnlySpan<byte> stdin)
+    {
+        using var child = Start(path, environment, stdin);
+        return child.Wait();
+    }
+
+    /// <summary>
+    /// Spawns the program and writes as much of <paramref name="stdin"/> as the pipe takes without blocking (all
+    /// of a CNI config, which is far below the 64 KiB pipe buffer), then returns at once, so the caller can do
+    /// other work while the child runs. <see cref="PendingChild.Wait"/> writes any rest, collects the output
+    /// and reaps the child; disposing without waiting still waits (no zombie, no leaked descriptor).
+    /// </summary>
+    public static PendingChild Start(string path, IEnumerable<KeyValuePair<string, string>> environment, ReadOnlySpan<byte> stdin)
     {
         // [read, write] pairs, close-on-exec: only the dup2'ed copies 0-2 survive into the child.
         int* pin = stackalloc int[2], pout = stackalloc int[2], perr = stackalloc int[2];
         Pipe(pin);
         Pipe(pout);
         Pipe(perr);
-        // Our end of stdin is non-blocking so the poll loop can never stall on a child that stops reading.
+        // Our end of stdin is non-blocking so neither Start nor the poll loop can stall on a child that stops reading.
         LibC.fcntl(pin[1], LibC.F_SETFL, LibC.fcntl(pin[1], LibC.F_GETFL, 0) | LibC.O_NONBLOCK);
 
         var argv = NativeStrings([path]);
@@ -75,72 +88,7 @@ public static unsafe class ChildProcess
             LibC.close(perr[0]);
             throw new SpawnException(path, err);
         }
-
-        var (stdout, stderr) = Pump(pin[1], stdin, pout[0], perr[0]);
-        int status = 0;
-        while (LibC.waitpid(pid, &status, 0) < 0)
-        {
-            int e = Marshal.GetLastPInvokeError();
-            if (e != Errno.EINTR) Errno.Throw("waitpid", e);
-        }
-        var exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
-        return new ChildOutput(exit, stdout, stderr);
-    }
-
-    /// <summary>
-    /// Writes stdin while draining stdout and stderr, all in one poll loop, until both outputs reach EOF.
-    /// A child that exits (or closes stdin) without reading everything is fine: EPIPE just ends the writing.
-    /// </summary>
-    private static (byte[] Stdout, byte[] Stderr) Pump(int stdinFd, ReadOnlySpan<byte> stdin, int stdoutFd, int stderrFd)
-    {
-        var outputs = new[] { new MemoryStream(), new MemoryStream() };
-        var pfds = stackalloc LibC.pollfd[3];
-        pfds[0] = new LibC.pollfd { fd = stdoutFd, events = LibC.POLLIN };
-        pfds[1] = new LibC.pollfd { fd = stderrFd, events = LibC.POLLIN };
-        pfds[2] = new LibC.pollfd { fd = stdin.Length > 0 ? stdinFd : -1, events = LibC.POLLOUT };
-        if (stdin.Length == 0) LibC.close(stdinFd);
-        var buffer = stackalloc byte[16384];
-        int written = 0, open = 2;
-        fixed (byte* data = stdin)
-        {
-            while (open > 0)
-            {
-                if (LibC.poll(pfds, 3, -1) < 0)
-                {
-                    int e = Marshal.GetLastPInvokeError();
-                    if (e == Errno.EINTR) continue;
-                    Errno.Throw("poll", e);
-                }
-                if (pfds[2].fd >= 0 && pfds[2].revents != 0)
-                {
-                    var n = LibC.write(stdinFd, data + written, stdin.Length - written);
-                    if (n > 0) written += (int)n;
-                    var e = n < 0 ? Marshal.GetLastPInvokeError() : 0;
-                    if (written == stdin.Length || (n < 0 && e != Errno.EINTR && e != Errno.EAGAIN))
-                    {
-                        LibC.close(stdinFd);
-                        pfds[2].fd = -1; // poll ignores negative fds
-                    }
-                }
-                for (int i = 0; i < 2; i++)
-                {
-                    if (pfds[i].fd < 0 || pfds[i].revents == 0) continue;
-                    var n = LibC.read(pfds[i].fd, buffer, 16384);
-                    if (n > 0)
-                    {
-                        outputs[i].Write(new ReadOnlySpan<byte>(buffer, (int)n));
-                    }
-                    else if (n == 0 || Marshal.GetLastPInvokeError() != Errno.EINTR)
-                    {
-                        LibC.close(pfds[i].fd);
-                        pfds[i].fd = -1;
-                        open--;
-                    }
-                }
-            }
-        }
-        if (pfds[2].fd >= 0) LibC.close(stdinFd);
-        return (outputs[0].ToArray(), outputs[1].ToArray());
+        return new PendingChild(pid, pin[1], stdin, pout[0], perr[0]);
     }
 
     private static void Pipe(int* fds) => Errno.Check(LibC.pipe2(fds, LibC.O_CLOEXEC), "pipe2");

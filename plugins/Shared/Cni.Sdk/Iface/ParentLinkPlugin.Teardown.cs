@@ -14,8 +14,8 @@ public abstract partial class ParentLinkPlugin<TConfig>
     {
         var config = Load(args);
         var failures = new List<CniException>();
-        // IPAM DEL (an exec) runs while this thread waits for the kernel to unregister the link.
-        var ipam = config.HasIpam ? new Overlapped<bool>("IPAM DEL", () => { Ipam.Del(args); return true; }) : null;
+        // The IPAM DEL delegate runs while this thread waits for the kernel to unregister the link.
+        var ipam = config.HasIpam ? Ipam.StartDel(args) : null;
         Try(failures, $"delete {Kind} {args.IfName}", () =>
         {
             using var netns = ContainerNetns.OpenIfExists(args);
@@ -23,7 +23,7 @@ public abstract partial class ParentLinkPlugin<TConfig>
             using var nl = RouteNetlink.OpenIn(netns);
             if (nl.TryGetLink(args.IfName, out var link)) TryDelete(nl, link.Index);
         });
-        if (ipam != null) Try(failures, "IPAM DEL", () => ipam.Join());
+        if (ipam != null) Try(failures, "IPAM DEL", () => ipam.Finish());
         if (!config.LinkInContainer && config.Master is { } master && VlanParent.TryParse(master, out _, out _))
         {
             Try(failures, $"release VLAN parent {master}", () =>

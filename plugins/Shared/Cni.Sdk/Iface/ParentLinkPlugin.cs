@@ -58,11 +58,13 @@ public abstract partial class ParentLinkPlugin<TConfig> : ICniPlugin where TConf
         var master = AcquireMaster(config, masterNl, args, rollback);
         ParentMaster.CheckMtu(config, master, Kind);
 
-        // IPAM ADD (an exec) runs while this thread makes the link; its lease is released again if ADD fails.
-        Overlapped<Result>? ipam = null;
+        // The IPAM delegate (a process: its start-up is most of an ADD) runs while this thread makes the link.
+        // A failed ADD waits for it and releases the lease it got. It is spawned from this thread, in the host's
+        // netns, where the delegate must run.
+        IpamCall<Result>? ipam = null;
         if (config.HasIpam)
         {
-            ipam = new Overlapped<Result>("IPAM ADD", () => Ipam.Add(args));
+            ipam = Ipam.StartAdd(args);
             rollback.Add("IPAM DEL", () => { if (ipam.Succeeded()) Ipam.Del(args); });
         }
 
@@ -77,7 +79,7 @@ public abstract partial class ParentLinkPlugin<TConfig> : ICniPlugin where TConf
         Result result;
         if (ipam != null)
         {
-            result = ipam.Join();
+            result = ipam.Finish();
             if (result.Ips.Count == 0)
                 throw new CniException(CniErrorCode.Internal, $"IPAM plugin {config.Net.Ipam!.Type} returned no IP configuration");
         }

@@ -19,23 +19,18 @@ public sealed class ExecIpam : IIpamInvoker
     /// <param name="stderr">Where the delegate's stderr is copied; our stderr by default.</param>
     public ExecIpam(TextWriter? stderr = null) => _stderr = stderr ?? StdErr.Writer;
 
-    public Result Add(CmdArgs a)
-    {
-        var stdout = Exec(a, "ADD");
-        try
-        {
-            return ResultJson.Decode(stdout, a.Config.CniVersion);
-        }
-        catch (CniException e)
-        {
-            throw new CniException(e.Code, $"{TypeOf(a)}: {e.Message}", e.Details, e);
-        }
-    }
+    public Result Add(CmdArgs a) => Decode(a, Exec(a, "ADD"));
 
     public void Del(CmdArgs a) => Exec(a, "DEL");
     public void Check(CmdArgs a) => Exec(a, "CHECK");
     public void Gc(CmdArgs a) => Exec(a, "GC");
     public void Status(CmdArgs a) => Exec(a, "STATUS");
+
+    /// <summary>Spawns the delegate for ADD and returns at once; finishing parses its output exactly as <see cref="Add"/>.</summary>
+    public IpamCall<Result> StartAdd(CmdArgs a) => Start(a, "ADD", stdout => Decode(a, stdout));
+
+    /// <summary>Spawns the delegate for DEL and returns at once; finishing reports its failure exactly as <see cref="Del"/>.</summary>
+    public IpamCall<bool> StartDel(CmdArgs a) => Start(a, "DEL", _ => true);
 
     /// <summary>
     /// Finds <paramref name="type"/> in the CNI_PATH directories. A missing binary is code 7 (invalid network
@@ -61,26 +56,71 @@ public sealed class ExecIpam : IIpamInvoker
 
     private byte[] Exec(CmdArgs a, string verb)
     {
-        string type = TypeOf(a);
+        using var child = Spawn(a, verb, out string type);
+        return Collect(type, child);
+    }
+
+    /// <summary>
+    /// Spawns the delegate (from this thread, so in this thread's netns: the host's) and wraps the wait in an
+    /// <see cref="IpamCall{T}"/>. A delegate that cannot be found or started is a failed call, not an exception
+    /// here, so a caller has one place (finishing) where IPAM errors appear.
+    /// </summary>
+    private IpamCall<T> Start<T>(CmdArgs a, string verb, Func<byte[], T> parse)
+    {
+        PendingChild child;
+        string type;
+        try
+        {
+            child = Spawn(a, verb, out type);
+        }
+        catch (CniException e)
+        {
+            return IpamCall<T>.Failed(e);
+        }
+        return IpamCall<T>.Pending(() =>
+        {
+            using (child) return parse(Collect(type, child));
+        });
+    }
+
+    private static PendingChild Spawn(CmdArgs a, string verb, out string type)
+    {
+        type = TypeOf(a);
         string file = Find(type, a.Path);
         var env = new Dictionary<string, string>(a.Environment.Count > 0 ? a.Environment : CurrentEnvironment(), StringComparer.Ordinal)
         {
             ["CNI_COMMAND"] = verb,
         };
-
-        ChildOutput p;
         try
         {
-            p = ChildProcess.Run(file, env, a.StdinData);
+            return ChildProcess.Start(file, env, a.StdinData);
         }
         catch (ChildProcess.SpawnException e)
         {
             throw new CniException(CniErrorCode.Internal, $"{type}: cannot execute {file}", e.Message, e);
         }
+    }
+
+    /// <summary>Waits for the delegate, copies its stderr to ours; its stdout, or its error as a CniException.</summary>
+    private byte[] Collect(string type, PendingChild child)
+    {
+        var p = child.Wait();
         var stderr = Encoding.UTF8.GetString(p.Stderr);
         if (stderr.Length > 0) _stderr.Write(stderr);
         if (p.ExitCode != 0) throw DelegateError(type, p.ExitCode, p.Stdout, stderr);
         return p.Stdout;
+    }
+
+    private static Result Decode(CmdArgs a, byte[] stdout)
+    {
+        try
+        {
+            return ResultJson.Decode(stdout, a.Config.CniVersion);
+        }
+        catch (CniException e)
+        {
+            throw new CniException(e.Code, $"{TypeOf(a)}: {e.Message}", e.Details, e);
+        }
     }
 
     /// <summary>The delegate's error object, or (like libcni) its stderr text when stdout holds none.</summary>
