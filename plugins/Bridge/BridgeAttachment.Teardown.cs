@@ -11,14 +11,19 @@ public sealed partial class BridgeAttachment
     /// container, ifname), so they go even when CNI_NETNS is empty or gone and the addresses are unknown (the
     /// reference leaks them then, #810). With no netns to look in, the host end named in prevResult is deleted
     /// instead, if it is still a port of our bridge. Never touches the bridge itself.
+    /// The three slow parts overlap: the IPAM delegate runs (a process) while this thread removes the rules and
+    /// deletes the veth (the kernel's unregister wait), and the nftables socket is closed only at the end, by
+    /// when the grace period its rule deletion started has passed during the veth delete.
     /// </summary>
     public void Del(CmdArgs args, BridgeConfig config, List<Exception> failures)
     {
         var owner = Owner(args, config);
+        using var firewalls = new FirewallSession(_firewall);
+        var ipam = config.HasIpam ? _ipam.StartDel(args) : null;
+        if (config.MacSpoofCheck) Try(failures, "remove spoof-check rules", () => firewalls.Spoof.RemoveMacSpoofCheck(owner));
+        if (config.IpMasq) Try(failures, "remove masquerade rules", () => firewalls.For(config.IpMasqBackend).RemoveMasquerade(owner));
         Try(failures, "delete container interface", () => DeleteContainerEnd(args, config));
-        if (config.HasIpam) Try(failures, "IPAM DEL", () => _ipam.Del(args));
-        if (config.MacSpoofCheck) Try(failures, "remove spoof-check rules", () => SpoofFirewall().RemoveMacSpoofCheck(owner));
-        if (config.IpMasq) Try(failures, "remove masquerade rules", () => _firewall(config.IpMasqBackend).RemoveMasquerade(owner));
+        if (ipam != null) Try(failures, "IPAM DEL", () => ipam.Finish());
     }
 
     private static void DeleteContainerEnd(CmdArgs args, BridgeConfig config)
@@ -51,8 +56,9 @@ public sealed partial class BridgeAttachment
     public void Gc(CmdArgs args, BridgeConfig config, List<Exception> failures)
     {
         var valid = (args.Config.ValidAttachments ?? []).Select(a => (a.ContainerId, a.IfName)).ToList();
-        if (config.IpMasq) Try(failures, "collect masquerade rules", () => _firewall(config.IpMasqBackend).Collect(config.Net.Name, valid));
-        if (config.MacSpoofCheck) Try(failures, "collect spoof-check rules", () => SpoofFirewall().Collect(config.Net.Name, valid));
+        using var firewalls = new FirewallSession(_firewall);
+        if (config.IpMasq) Try(failures, "collect masquerade rules", () => firewalls.For(config.IpMasqBackend).Collect(config.Net.Name, valid));
+        if (config.MacSpoofCheck) Try(failures, "collect spoof-check rules", () => firewalls.Spoof.Collect(config.Net.Name, valid));
         if (config.HasIpam) Try(failures, "IPAM GC", () => _ipam.Gc(args));
     }
 

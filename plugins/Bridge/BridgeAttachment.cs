@@ -38,6 +38,8 @@ public sealed partial class BridgeAttachment
     /// </summary>
     public Result Add(CmdArgs args, BridgeConfig config, Func<RouteNetlink, Link> ensureBridge)
     {
+        // Declared before the rollback so it is disposed after it: the undos still need their firewall.
+        using var firewalls = new FirewallSession(_firewall);
         using var containerNs = ContainerNetns.Open(args);
         using var hostNs = NetNs.OpenCurrent();
         using var hostNl = RouteNetlink.Open();
@@ -46,6 +48,15 @@ public sealed partial class BridgeAttachment
         var owner = Owner(args, config);
 
         var bridge = ensureBridge(hostNl);
+        // The IPAM delegate (a process: the largest part of an ADD) runs while this thread makes the veth; it is
+        // spawned from this thread, in the host's netns, where it must run. A failed ADD waits for it and
+        // releases the lease it got.
+        IpamCall<Result>? ipam = null;
+        if (config.HasIpam)
+        {
+            ipam = _ipam.StartAdd(args);
+            rollback.Add("IPAM DEL", () => { if (ipam.Succeeded()) _ipam.Del(args); });
+        }
         var veth = VethPair.Create(containerNl, containerNs, hostNl, hostNs, args.IfName,
             config.Mtu > 0 ? config.Mtu : null, config.Mac);
         rollback.Add($"delete veth {veth.Host.Name}", () => DeleteLink(hostNl, veth.Host.Index));
@@ -53,17 +64,16 @@ public sealed partial class BridgeAttachment
 
         if (config.MacSpoofCheck)
         {
-            var fw = SpoofFirewall();
+            var fw = firewalls.Spoof;
             fw.AddMacSpoofCheck(owner, veth.Host.Name, veth.Container.Mac!);
             rollback.Add("remove spoof-check rules", () => fw.RemoveMacSpoofCheck(owner));
         }
 
         var result = new Result();
         Link? vlanGateway = null;
-        if (config.HasIpam)
+        if (ipam != null)
         {
-            result = _ipam.Add(args);
-            rollback.Add("IPAM DEL", () => _ipam.Del(args));
+            result = ipam.Finish();
             if (result.Ips.Count == 0)
                 throw new CniException(CniErrorCode.Internal, $"IPAM plugin {config.Net.Ipam!.Type} returned no IP configuration");
             var gateways = BridgeGateways.Apply(result, config);
@@ -82,7 +92,7 @@ public sealed partial class BridgeAttachment
 
             if (config.IpMasq)
             {
-                var fw = _firewall(config.IpMasqBackend);
+                var fw = firewalls.For(config.IpMasqBackend);
                 fw.AddMasquerade(owner, result.Ips.Select(ip => ip.Address).ToList());
                 rollback.Add("remove masquerade rules", () => fw.RemoveMasquerade(owner));
             }
@@ -141,9 +151,6 @@ public sealed partial class BridgeAttachment
         result.Interfaces.Add(new Interface { Name = veth.Host.Name, Mac = FormatMac(veth.Host) });
         result.Interfaces.Add(new Interface { Name = veth.Container.Name, Mac = FormatMac(veth.Container), Sandbox = args.Netns });
     }
-
-    /// <summary>Spoof checking filters bridged frames, which only nftables' bridge family can do.</summary>
-    private IFirewall SpoofFirewall() => _firewall(Firewalls.Nftables);
 
     private static FirewallOwner Owner(CmdArgs args, BridgeConfig config) => new(config.Net.Name, args.ContainerId, args.IfName);
 

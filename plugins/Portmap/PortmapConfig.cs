@@ -89,7 +89,8 @@ public sealed class PortmapConfig
             case null or "":
                 if (iptablesOptions || iptablesSyntax == true) return PortmapFirewall.Iptables;
                 if (iptablesSyntax == false) return PortmapFirewall.Nftables;
-                var auto = Firewalls.Create(null).Backend;
+                string auto;
+                using (var probe = Firewalls.Create(null)) auto = probe.Backend;
                 return auto == Firewalls.Iptables ? PortmapFirewall.Iptables : PortmapFirewall.Nftables;
             default:
                 Invalid($"unknown backend \"{backend}\" (expected \"nftables\" or \"iptables\")");

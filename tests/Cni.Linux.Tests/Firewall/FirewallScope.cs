@@ -36,6 +36,7 @@ internal sealed class FirewallScope : IDisposable
 
     public void Dispose()
     {
+        Firewall.Dispose();
         _netns.Dispose();
         Ns.Dispose();
     }

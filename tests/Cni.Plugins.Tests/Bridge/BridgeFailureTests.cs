@@ -170,6 +170,9 @@ public sealed class RecordingFirewall : IFirewall
     public List<FirewallOwner> Owners { get; } = [];
     public bool FailMasquerade { get; init; }
     public string Backend => "fake";
+    public int Disposals { get; private set; }
+
+    public void Dispose() => Disposals++;
 
     public void AddMasquerade(FirewallOwner owner, IReadOnlyList<Cidr> containerAddresses)
     {

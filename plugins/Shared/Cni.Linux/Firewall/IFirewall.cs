@@ -5,9 +5,12 @@ namespace Cni.Linux.Firewall;
 
 /// <summary>
 /// The firewall policy the plugins need, independent of the backend (nftables or iptables). Every method
-/// works in the network namespace of the calling thread and is one atomic change per call.
+/// is one atomic change per call, in the network namespace of the thread that made the first call (nftables
+/// opens its socket then and keeps it until Dispose). Dispose as late as convenient: closing an nftables socket
+/// that deleted rules waits for an RCU grace period (10-15 ms), which overlaps other kernel work (a veth
+/// delete) when the close comes after it.
 /// </summary>
-public interface IFirewall
+public interface IFirewall : IDisposable
 {
     /// <summary>The backend's name as configured: "nftables" or "iptables".</summary>
     string Backend { get; }

@@ -18,6 +18,9 @@ public sealed class IptablesFirewall : IFirewall
 
     public string Backend => "iptables";
 
+    /// <summary>The iptables tools are processes that have exited; only the spoof-check socket is ours.</summary>
+    public void Dispose() => _bridge.Dispose();
+
     /// <inheritdoc/>
     public void AddMasquerade(FirewallOwner owner, IReadOnlyList<Cidr> containerAddresses)
     {

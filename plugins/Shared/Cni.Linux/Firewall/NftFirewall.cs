@@ -11,11 +11,24 @@ namespace Cni.Linux.Firewall;
 /// table + base chain (idempotent, no EXCL, so concurrent ADDs never collide) only when they are missing
 /// (see <see cref="NftRuleCommit"/> for why not always). DEL and GC list the chain
 /// once (handle + comment) and delete the selected rules by handle in one batch. Tables and chains are
-/// left in place when they become empty: deleting them would race with a concurrent ADD.
+/// left in place when they become empty: deleting them would race with a concurrent ADD. One netlink socket
+/// serves every call, opened at the first (in that thread's netns) and closed by Dispose: the kernel frees
+/// deleted rules after an RCU grace period, in the background, and closing the socket waits for that, so the
+/// owner closes it after its other slow work rather than right after the commit.
 /// </summary>
 public sealed class NftFirewall : IFirewall
 {
     private const int MaxDeleteAttempts = 3;
+    private NftConnection? _nft;
+
+    private NftConnection Connection => _nft ??= NftConnection.Open();
+
+    /// <summary>Closes the socket, if one was opened; the object can still be used (a new socket is opened).</summary>
+    public void Dispose()
+    {
+        _nft?.Dispose();
+        _nft = null;
+    }
 
     public string Backend => "nftables";
 
@@ -24,8 +37,7 @@ public sealed class NftFirewall : IFirewall
     {
         ArgumentNullException.ThrowIfNull(containerAddresses);
         if (containerAddresses.Count == 0) return;
-        using var nft = NftConnection.Open();
-        NftRuleCommit.Commit(nft, NftFirewallRules.MasqTable, [NftFirewallRules.MasqChain], tx =>
+        NftRuleCommit.Commit(Connection, NftFirewallRules.MasqTable, [NftFirewallRules.MasqChain], tx =>
         {
             foreach (var address in containerAddresses) tx.AddRule(NftFirewallRules.Masquerade(owner, address));
         });
@@ -38,8 +50,7 @@ public sealed class NftFirewall : IFirewall
     /// <inheritdoc/>
     public void AddMacSpoofCheck(FirewallOwner owner, string hostIfName, PhysicalAddress mac)
     {
-        using var nft = NftConnection.Open();
-        NftRuleCommit.Commit(nft, NftFirewallRules.SpoofTable, [NftFirewallRules.SpoofChain],
+        NftRuleCommit.Commit(Connection, NftFirewallRules.SpoofTable, [NftFirewallRules.SpoofChain],
             tx => tx.AddRule(NftFirewallRules.MacSpoofCheck(owner, hostIfName, mac)));
     }
 
@@ -68,9 +79,9 @@ public sealed class NftFirewall : IFirewall
     /// ENOENT means someone else removed a listed rule (or the table) between our list and our commit; the
     /// batch was then not applied at all, so listing again and retrying is safe.
     /// </summary>
-    private static void Remove(NftChain[] chains, Func<string, bool> select)
+    private void Remove(NftChain[] chains, Func<string, bool> select)
     {
-        using var nft = NftConnection.Open();
+        var nft = Connection;
         for (int attempt = 1; ; attempt++)
         {
             var tx = new NftTransaction();
