@@ -6,8 +6,9 @@
 #
 # Copies the plugins the guests need from OUT_BIN (default out/bin) into a temp folder and hands it to the
 # team's kernel-vm recipe run-in-vm.sh (found at $CNI_KERNEL_VM, else ../shared/kernel-vm/run-in-vm.sh next to
-# the repository). The recipe takes one guest script, so the guest scripts ride along as host files (same
-# path in the guest) and a small generated driver runs each in turn: one boot (~5-10 s under TCG) instead of
+# the repository). The recipe takes one guest script, so the guest scripts ride along in the bins folder
+# (/opt/bins in the guest; not at their host path, which may be under /tmp, a fresh tmpfs in the guest) and a
+# small generated driver runs each in turn: one boot (~5-10 s under TCG) instead of
 # one per script, and a failing script does not stop the next. Exits non-zero if any guest script failed. A VM
 # that cannot start - no recipe, no qemu, no kernel - is a failure, never a skip: these tests are the only
 # ones that exercise ipvlan and VLANs at all.
@@ -30,6 +31,11 @@ for b in "${NEEDED[@]}"; do
     [ -x "$OUT_BIN/$b" ] || fail "$OUT_BIN/$b is missing (run ./build.sh build first)"
     cp "$OUT_BIN/$b" "$work/bins/"
 done
+guest_paths=()
+for g in "${GUESTS[@]}"; do
+    cp "$g" "$work/bins/"
+    guest_paths+=("/opt/bins/$(basename "$g")")
+done
 
 # The driver: every guest script, each with its own summary line; the exit status counts failed scripts.
 cat >"$work/guest-driver.sh" <<'DRIVER'
@@ -44,7 +50,7 @@ echo "=== all ${#} guest scripts passed"
 DRIVER
 
 set +e
-RUN_IN_VM_HOST_FILES="${RUN_IN_VM_HOST_FILES:-} ${GUESTS[*]}" bash "$RUNNER" "$work/bins" "$work/guest-driver.sh" "${GUESTS[@]}"
+bash "$RUNNER" "$work/bins" "$work/guest-driver.sh" "${guest_paths[@]}"
 rc=$?
 set -e
 case "$rc" in
