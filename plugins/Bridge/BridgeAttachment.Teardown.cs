@@ -19,7 +19,8 @@ public sealed partial class BridgeAttachment
     {
         var owner = Owner(args, config);
         using var firewalls = new FirewallSession(_firewall);
-        var ipam = config.HasIpam ? _ipam.StartDel(args) : null;
+        // using: even an exception none of the steps expected still waits for (reaps) the IPAM delegate.
+        using var ipam = config.HasIpam ? _ipam.StartDel(args) : null;
         if (config.MacSpoofCheck) Try(failures, "remove spoof-check rules", () => firewalls.Spoof.RemoveMacSpoofCheck(owner));
         if (config.IpMasq) Try(failures, "remove masquerade rules", () => firewalls.For(config.IpMasqBackend).RemoveMasquerade(owner));
         Try(failures, "delete container interface", () => DeleteContainerEnd(args, config));

@@ -15,7 +15,8 @@ public abstract partial class ParentLinkPlugin<TConfig>
         var config = Load(args);
         var failures = new List<CniException>();
         // The IPAM DEL delegate runs while this thread waits for the kernel to unregister the link.
-        var ipam = config.HasIpam ? Ipam.StartDel(args) : null;
+        // using: even an exception none of the steps expected still waits for (reaps) the IPAM delegate.
+        using var ipam = config.HasIpam ? Ipam.StartDel(args) : null;
         Try(failures, $"delete {Kind} {args.IfName}", () =>
         {
             using var netns = ContainerNetns.OpenIfExists(args);
