@@ -6,21 +6,12 @@
 # `ip -j`, and real pings: same VLAN talks, different VLANs do not. Every container is a throwaway namespace
 # and every bridge is ours; the guest is discarded afterwards anyway. Last line: "N passed, N failed".
 set -u
-BINS=${BIN_DIR:-/opt/bins}
+# shellcheck source=guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 IPAM_DIR=/tmp/cni-ipam-bridge
-pass=0; fail=0
-ok()  { echo "PASS $*"; pass=$((pass+1)); }
-bad() { echo "FAIL $*"; fail=$((fail+1)); }
-check() { local name=$1; shift; local out; if out=$("$@" 2>&1); then ok "$name"; else bad "$name"; echo "$out" | sed 's/^/    /'; fi; }
-not()   { ! "$@"; }
 
-# cni VERB CONTAINER-ID NETNS-NAME CONFIG -> the bridge plugin's stdout; exit status kept.
-cni() {
-    local verb=$1 cid=$2 ns=$3 conf=$4 nspath=""
-    [ -n "$ns" ] && nspath=/run/netns/$ns
-    printf '%s' "$conf" | env -i PATH="$PATH" CNI_COMMAND="$verb" CNI_CONTAINERID="$cid" CNI_NETNS="$nspath" \
-        CNI_IFNAME=eth0 CNI_PATH="$BINS" "$BINS/bridge"
-}
+# cni VERB CONTAINER-ID NETNS-NAME CONFIG -> the bridge plugin's stdout (guest-lib.sh run_plugin).
+cni() { run_plugin bridge "$@"; }
 add_ok() { local out; out=$(cni ADD "$@") || { echo "ADD $1 failed: $out" >&2; return 1; }; printf '%s' "$out"; }
 # conf NAME BRIDGE MEMBERS -> a bridge config with the given extra members.
 conf() { printf '{"cniVersion":"1.1.0","name":"%s","type":"bridge","bridge":"%s",%s}' "$1" "$2" "$3"; }
@@ -30,11 +21,7 @@ hostlocal() {
     [ $# -ge 3 ] && r="$r,\"rangeStart\":\"$2\",\"rangeEnd\":\"$3\""
     printf '"ipam":{"type":"host-local","dataDir":"%s","ranges":[[{%s}]]}' "$IPAM_DIR" "$r"
 }
-newns() { ip netns add "$1" && ip -n "$1" link set lo up; }
-jqt() { jq -e "$@" >/dev/null; }
-first_ip() { jq -r '.ips[0].address | split("/")[0]'; }
 host_port() { jq -r '.interfaces[1].name'; }          # result: [bridge, host veth, container veth, ...]
-pingc() { ip netns exec "$1" ping -c1 -W2 "$2" >/dev/null 2>&1 || ip netns exec "$1" ping -c1 -W2 "$2" >/dev/null 2>&1; }
 # vlans DEV -> one JSON object per VLAN of the port: {"vid":N,"flags":[...]}, ranges expanded. iproute2 prints
 # either {"vlan":N} or a compressed {"vlan":N,"vlanEnd":M}, and old versions nest ports under the bridge.
 vlans() {
@@ -145,11 +132,4 @@ case_vlan_gateway() {
     cni DEL gw-c gw-c "$c2" >/dev/null
 }
 
-echo "kernel $(uname -r): bridge VLAN cases with $(ls "$BINS" | tr '\n' ' ')"
-mkdir -p "$IPAM_DIR"
-for t in case_access_ports case_trunk_port case_preserve_default_vlan case_vlan_gateway; do
-    echo "--- ${t#case_}"
-    "$t"
-done
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+run_cases "bridge VLAN" "$IPAM_DIR" case_access_ports case_trunk_port case_preserve_default_vlan case_vlan_gateway

@@ -5,38 +5,19 @@
 # the kernel state with `ip -j` + jq and real pings between namespaces. One function per case; the last
 # line is "N passed, N failed" and the exit status is non-zero on any failure.
 set -u
-BINS=${BIN_DIR:-/opt/bins}
+# shellcheck source=guest-lib.sh
+. "$(dirname "$0")/guest-lib.sh"
 IPAM_DIR=/tmp/cni-ipam
-pass=0; fail=0
-ok()  { echo "PASS $*"; pass=$((pass+1)); }
-bad() { echo "FAIL $*"; fail=$((fail+1)); }
-# check NAME CMD...: one assertion; on failure the command's output is shown indented.
-check() { local name=$1; shift; local out; if out=$("$@" 2>&1); then ok "$name"; else bad "$name"; echo "$out" | sed 's/^/    /'; fi; }
-not()   { ! "$@"; }
 
-# cni PLUGIN VERB CONTAINER-ID NETNS-NAME CONFIG -> the plugin's stdout; exit status kept. An empty netns
-# name sends an empty CNI_NETNS (DEL after the container is gone, GC, STATUS).
-cni() {
-    local plugin=$1 verb=$2 cid=$3 ns=$4 conf=$5 nspath=""
-    [ -n "$ns" ] && nspath=/run/netns/$ns
-    printf '%s' "$conf" | env -i PATH="$PATH" CNI_COMMAND="$verb" CNI_CONTAINERID="$cid" CNI_NETNS="$nspath" \
-        CNI_IFNAME=eth0 CNI_PATH="$BINS" "$BINS/$plugin"
-}
+# cni PLUGIN VERB CONTAINER-ID NETNS-NAME CONFIG -> the plugin's stdout (guest-lib.sh run_plugin).
+cni() { run_plugin "$@"; }
 add_ok() { local out; out=$(cni "$@") || { echo "ADD $3 failed: $out" >&2; return 1; }; printf '%s' "$out"; }
 # conf TYPE NAME MEMBERS -> a 1.0.0 config (our host-local/static answer 1.0.0 and 1.1.0).
 conf() { printf '{"cniVersion":"1.1.0","name":"%s","type":"%s",%s}' "$2" "$1" "$3"; }
 hostlocal() { printf '"ipam":{"type":"host-local","dataDir":"%s","ranges":[[{"subnet":"%s"}]]}' "$IPAM_DIR" "$1"; }
 static() { printf '"ipam":{"type":"static","addresses":[{"address":"%s"}],"routes":[{"dst":"%s"}]}' "$1" "$2"; }
-# pingc NS ADDRESS: one ping, retried once (a fresh link may still be settling). -6 for IPv6 literals.
-pingc() {
-    local six=(); [[ $2 == *:* ]] && six=(-6)
-    ip netns exec "$1" ping "${six[@]}" -c1 -W2 "$2" >/dev/null 2>&1 || ip netns exec "$1" ping "${six[@]}" -c1 -W2 "$2" >/dev/null 2>&1
-}
-newns() { ip netns add "$1" && ip -n "$1" link set lo up; }
 link_json() { ip -n "$1" -j -d link show dev "$2" 2>/dev/null; }   # ns "" = root namespace
 root_link() { ip -j -d link show dev "$1" 2>/dev/null; }
-jqt() { jq -e "$@" >/dev/null; }                                      # jq as a test: true/false
-first_ip() { jq -r '.ips[0].address | split("/")[0]'; }
 
 case_ipvlan_l2() {
     ip link add dummy0 type dummy && ip link set dummy0 up
@@ -205,12 +186,5 @@ case_macvlan_bcqueuelen() {
     check "macvlan bcqueuelen: master still there" root_link dummyb
 }
 
-echo "kernel $(uname -r): macvlan/ipvlan/VLAN parent cases with $(ls "$BINS" | tr '\n' ' ')"
-mkdir -p "$IPAM_DIR"
-for t in case_ipvlan_l2 case_ipvlan_l3 case_ipvlan_l3s_ipv6 case_ipvlan_flags case_vlan_parent case_macvlan_over_vlan \
-         case_del_without_default_route case_ipvlan_chained case_host_name_clash case_macvlan_bcqueuelen; do
-    echo "--- ${t#case_}"
-    "$t"
-done
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+run_cases "macvlan/ipvlan/VLAN parent" "$IPAM_DIR" case_ipvlan_l2 case_ipvlan_l3 case_ipvlan_l3s_ipv6 case_ipvlan_flags case_vlan_parent case_macvlan_over_vlan \
+         case_del_without_default_route case_ipvlan_chained case_host_name_clash case_macvlan_bcqueuelen

@@ -23,7 +23,7 @@ GUESTS=("$HERE/parent-links-guest.sh" "$HERE/bridge-vlan-guest.sh")
 fail() { printf '\033[1;31mVM TESTS FAILED: %s\033[0m\n' "$*" >&2; exit 1; }
 
 [ -f "$RUNNER" ] || fail "kernel-vm recipe not found at $RUNNER (set CNI_KERNEL_VM to run-in-vm.sh)"
-for g in "${GUESTS[@]}"; do [ -f "$g" ] || fail "guest script $g is missing"; done
+for g in "${GUESTS[@]}" "$HERE/guest-lib.sh"; do [ -f "$g" ] || fail "guest script $g is missing"; done
 work="$(mktemp -d /tmp/cni-vm-tests.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/bins"
@@ -31,6 +31,7 @@ for b in "${NEEDED[@]}"; do
     [ -x "$OUT_BIN/$b" ] || fail "$OUT_BIN/$b is missing (run ./build.sh build first)"
     cp "$OUT_BIN/$b" "$work/bins/"
 done
+cp "$HERE/guest-lib.sh" "$work/bins/"   # what every guest script sources (assertions, plugin runs, the case loop)
 guest_paths=()
 for g in "${GUESTS[@]}"; do
     cp "$g" "$work/bins/"
