@@ -134,7 +134,7 @@ public static class VxlanDevice
     {
         if (!hostNl.TryGetLink(config.Bridge.BridgeName, out var bridge) || bridge.Kind != "bridge") return false;
         hostNl.TryGetLink(config.DeviceName, out var vxlan);
-        var ports = hostNl.ListLinks().Where(l => l.MasterIndex == bridge.Index && l.Index != vxlan?.Index).ToList();
+        var ports = hostNl.ListLinksOf(bridge.Index).Where(l => l.Index != vxlan?.Index).ToList();
         if (ports.Count > 0) return false;
         if (vxlan != null && vxlan.Kind == "vxlan" && (vxlan.MasterIndex == bridge.Index || vxlan.MasterIndex is null))
             BridgeAttachment.DeleteLink(hostNl, vxlan.Index);

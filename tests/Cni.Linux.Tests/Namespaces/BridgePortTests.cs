@@ -27,6 +27,26 @@ public class BridgePortTests
     }
 
     [Fact]
+    public void ListLinksOfReturnsExactlyTheBridgesPorts()
+    {
+        Requires.Root();
+        using var s = NsScope.Create("brlist");
+        var br = s.Nl.CreateLink(new BridgeLink { Name = "br0" });
+        var other = s.Nl.CreateLink(new BridgeLink { Name = "br1" });
+        foreach (var (name, master) in new[] { ("pa", br), ("qa", br), ("ra", other) })
+        {
+            var port = s.Nl.CreateLink(new VethLink { Name = name, PeerName = name.Replace('a', 'b') });
+            s.Nl.SetLinkMaster(port.Index, master.Index);
+        }
+
+        Assert.Equal(["pa", "qa"], s.Nl.ListLinksOf(br.Index).Select(l => l.Name).Order());
+        Assert.Equal(["ra"], s.Nl.ListLinksOf(other.Index).Select(l => l.Name));
+        // Read back with ip: the same set.
+        var viaIp = Sh.IpJson(s.Ns.Name, "link", "show", "master", "br0").EnumerateArray().Select(l => l.GetProperty("ifname").GetString()).Order();
+        Assert.Equal(["pa", "qa"], viaIp);
+    }
+
+    [Fact]
     public void PortSettingsOnALinkWithoutBridgeFail()
     {
         Requires.Root();

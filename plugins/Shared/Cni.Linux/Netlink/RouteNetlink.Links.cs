@@ -61,6 +61,23 @@ public sealed partial class RouteNetlink
     }
 
     /// <summary>
+    /// `ip link show master MASTER`: the links enslaved to <paramref name="masterIndex"/> (a bridge's ports).
+    /// The kernel filters the dump (IFLA_MASTER in the request), so the cost follows the ports, not every link
+    /// on a host with thousands of veths; the result is filtered here too, for kernels that ignore the filter.
+    /// </summary>
+    public List<Link> ListLinksOf(int masterIndex)
+    {
+        var w = new NetlinkWriter(Rtnl.RTM_GETLINK, NetlinkConst.NLM_F_DUMP);
+        try
+        {
+            w.Write(new ifinfomsg());
+            w.AttributeU32(Rtnl.IFLA_MASTER, (uint)masterIndex);
+            return _socket.Query(ref w, $"RTM_GETLINK dump master {masterIndex}", DecodeLink).Where(l => l.MasterIndex == masterIndex).ToList();
+        }
+        finally { w.Dispose(); }
+    }
+
+    /// <summary>
     /// `ip link add NAME [mtu N] [address MAC] type KIND ...`; fails with EEXIST if the name is taken.
     /// Returns the new link as read back from the kernel.
     /// </summary>
