@@ -1,5 +1,6 @@
 using Cni.Linux.Netlink;
 using Cni.Sdk;
+using Cni.Sdk.Iface;
 
 namespace Cni.Plugins.Bridge;
 
@@ -40,8 +41,7 @@ public sealed partial class BridgeAttachment
         if (host.MasterIndex != bridge.Index) throw Fail($"host interface {host.Name} is not a port of bridge {bridge.Name}");
         CheckMac(hostIface, host);
 
-        CheckAddresses(containerNl, prev, container);
-        CheckRoutes(containerNl, prev);
+        if (IfaceConfigurator.Mismatch(containerNl, container, prev, prev.Interfaces.IndexOf(contIface)) is { } missing) throw Fail(missing);
         return bridge;
     }
 
@@ -62,30 +62,6 @@ public sealed partial class BridgeAttachment
     {
         if (recorded.Mac is { } mac && !string.Equals(mac, FormatMac(link), StringComparison.OrdinalIgnoreCase))
             throw Fail($"interface {link.Name}: MAC {FormatMac(link)} differs from prevResult {mac}");
-    }
-
-    private void CheckAddresses(RouteNetlink containerNl, Result prev, Link container)
-    {
-        var present = containerNl.ListAddresses(container.Index);
-        foreach (var ip in prev.Ips)
-        {
-            if (ip.Interface is not int i || i < 0 || i >= prev.Interfaces.Count || prev.Interfaces[i].Name != container.Name) continue;
-            if (!present.Any(a => a.Cidr.Address.Equals(ip.Address.Address) && a.Cidr.PrefixLength == ip.Address.PrefixLength))
-                throw Fail($"interface {container.Name}: address {ip.Address} not found");
-        }
-    }
-
-    private void CheckRoutes(RouteNetlink containerNl, Result prev)
-    {
-        if (prev.Routes.Count == 0) return;
-        var present = containerNl.ListRoutes(table: null);
-        foreach (var r in prev.Routes)
-        {
-            var dst = r.Dst.NetworkCidr;
-            bool found = present.Any(k => k.Destination.PrefixLength == dst.PrefixLength && k.Destination.Network.Equals(dst.Address)
-                                          && (r.Gw is null || r.Gw.Equals(k.Gateway)));
-            if (!found) throw Fail($"route {r.Dst} via {r.Gw?.ToString() ?? "(interface)"} not found in the container");
-        }
     }
 
     private CniException Fail(string msg) => new(CniErrorCode.Internal, $"{_plugin} CHECK: {msg}");

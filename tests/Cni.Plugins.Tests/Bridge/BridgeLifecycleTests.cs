@@ -40,6 +40,21 @@ public sealed class BridgeLifecycleTests
     }
 
     [Fact]
+    public void CheckFailsWhenARouteOfPrevResultIsGone()
+    {
+        using var lab = new BridgeLab();
+        var conf = lab.Conf("\"isDefaultGateway\":true", lab.HostLocal("10.51.0.0/24"));
+        var c1 = lab.NewContainer();
+        var withPrev = BridgeLab.WithPrev(conf, lab.Add("ctr1", c1, conf));
+        Assert.Equal(0, lab.Run("CHECK", "ctr1", c1, withPrev).ExitCode);
+
+        c1.Ip("route", "del", "default");
+        var r = lab.Run("CHECK", "ctr1", c1, withPrev);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("route 0.0.0.0/0 via 10.51.0.1 not found in the container", r.Stdout);
+    }
+
+    [Fact]
     public void DelWithEmptyNetnsRemovesHostVethRulesAndLease()
     {
         using var lab = new BridgeLab();

@@ -65,6 +65,32 @@ public static class IfaceConfigurator
         }
     }
 
+    /// <summary>
+    /// CHECK's side of <see cref="Configure"/>: <paramref name="link"/> carries every address prevResult gives the
+    /// interface at <paramref name="interfaceIndex"/>, and every prevResult route exists in the namespace (any
+    /// table, gateway compared when the route names one). Returns what is missing, or null.
+    /// </summary>
+    public static string? Mismatch(RouteNetlink nl, Link link, Result prev, int interfaceIndex)
+    {
+        var present = nl.ListAddresses(link.Index);
+        foreach (var ip in prev.Ips.Where(ip => ip.Interface == interfaceIndex))
+        {
+            if (!present.Any(a => a.Cidr.Address.Equals(ip.Address.Address) && a.Cidr.PrefixLength == ip.Address.PrefixLength))
+                return $"interface {link.Name}: address {ip.Address} not found";
+        }
+
+        if (prev.Routes.Count == 0) return null;
+        var routes = nl.ListRoutes(table: null);
+        foreach (var r in prev.Routes)
+        {
+            var dst = r.Dst.NetworkCidr;
+            bool found = routes.Any(k => k.Destination.PrefixLength == dst.PrefixLength && k.Destination.Network.Equals(dst.Address)
+                                         && (r.Gw is null || r.Gw.Equals(k.Gateway)));
+            if (!found) return $"route {r.Dst} via {r.Gw?.ToString() ?? "(interface)"} not found in the container";
+        }
+        return null;
+    }
+
     /// <summary>The kernel route for a result route (what <see cref="Configure"/> installs and CHECK looks for).</summary>
     public static Cni.Linux.Netlink.Route ToKernelRoute(Route r, IPAddress? gateway, int linkIndex) => new(r.Dst.NetworkCidr)
     {

@@ -35,23 +35,7 @@ public abstract partial class ParentLinkPlugin<TConfig>
         if (recorded.Mac is { } mac && !string.Equals(mac, FormatMac(link), StringComparison.OrdinalIgnoreCase))
             throw Fail($"interface {args.IfName}: MAC {FormatMac(link)} differs from prevResult {mac}");
 
-        var present = containerNl.ListAddresses(link.Index);
-        int self = prev.Interfaces.IndexOf(recorded);
-        foreach (var ip in prev.Ips.Where(ip => ip.Interface == self))
-        {
-            if (!present.Any(a => a.Cidr.Address.Equals(ip.Address.Address) && a.Cidr.PrefixLength == ip.Address.PrefixLength))
-                throw Fail($"interface {args.IfName}: address {ip.Address} not found");
-        }
-
-        if (prev.Routes.Count == 0) return;
-        var routes = containerNl.ListRoutes(table: null);
-        foreach (var r in prev.Routes)
-        {
-            var dst = r.Dst.NetworkCidr;
-            bool found = routes.Any(k => k.Destination.PrefixLength == dst.PrefixLength && k.Destination.Network.Equals(dst.Address)
-                                         && (r.Gw is null || r.Gw.Equals(k.Gateway)));
-            if (!found) throw Fail($"route {r.Dst} via {r.Gw?.ToString() ?? "(interface)"} not found in the container");
-        }
+        if (IfaceConfigurator.Mismatch(containerNl, link, prev, prev.Interfaces.IndexOf(recorded)) is { } missing) throw Fail(missing);
     }
 
     private CniException Fail(string msg) => new(CniErrorCode.Internal, $"{Kind} CHECK: {msg}");
