@@ -133,14 +133,14 @@ public sealed partial class BridgeAttachment
     {
         if (enableDad)
         {
-            BridgeDevice.TrySysctl($"net/ipv6/conf/{ifName}/enhanced_dad", "1");
-            BridgeDevice.TrySysctl($"net/ipv6/conf/{ifName}/accept_dad", "1");
+            IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{ifName}/enhanced_dad", "1");
+            IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{ifName}/accept_dad", "1");
         }
         else
         {
-            BridgeDevice.TrySysctl($"net/ipv6/conf/{ifName}/accept_dad", "0");
+            IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{ifName}/accept_dad", "0");
         }
-        BridgeDevice.TrySysctl($"net/ipv4/conf/{ifName}/arp_notify", "1");
+        IfaceConfigurator.TryWriteIfDifferent($"net/ipv4/conf/{ifName}/arp_notify", "1");
     });
 
     /// <summary>interfaces = [bridge, host veth, container veth], the order <c>ips[].interface = 2</c> relies on.</summary>

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using Cni.Linux.Net;
 using Cni.Linux.Netlink;
-using Cni.Linux.Sysctl;
 using Cni.Sdk;
 using Cni.Sdk.Iface;
 
@@ -54,7 +53,7 @@ public static class BridgeDevice
         if (!created) PinMac(hostNl, bridge);
         if (config.PromiscMode && (bridge.Flags & LinkFlags.Promisc) == 0) hostNl.SetLinkPromisc(bridge.Index, true);
         // The bridge routes for its containers; it must not configure itself from router adverts.
-        TrySysctl($"net/ipv6/conf/{name}/accept_ra", "0");
+        IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{name}/accept_ra", "0");
         if (!bridge.IsUp) hostNl.SetLinkUp(bridge.Index);
         return hostNl.GetLink(bridge.Index);
     }
@@ -135,12 +134,6 @@ public static class BridgeDevice
             Thread.Sleep(TimeSpan.FromMilliseconds(Math.Min(sleepMs, Math.Ceiling(left.TotalMilliseconds))));
             sleepMs = Math.Min(sleepMs * 2, 256);
         }
-    }
-
-    /// <summary>Writes a sysctl in the calling thread's namespace if the key exists (IPv6 may be off).</summary>
-    public static void TrySysctl(string key, string value)
-    {
-        if (File.Exists(ProcSys.PathOf(key))) IfaceConfigurator.WriteIfDifferent(key, value);
     }
 
     private static bool Overlaps(Cidr a, Cidr b)

@@ -121,6 +121,15 @@ public static class IfaceConfigurator
     }
 
     /// <summary>
+    /// <see cref="WriteIfDifferent"/> for a key that may not exist (a namespace or device with IPv6 off has no
+    /// net/ipv6/conf/X): then there is nothing to set, as in the reference, which ignores those errors.
+    /// </summary>
+    public static void TryWriteIfDifferent(string key, string value)
+    {
+        if (File.Exists(ProcSys.PathOf(key))) WriteIfDifferent(key, value);
+    }
+
+    /// <summary>
     /// Waits until no IPv6 address on the link is tentative (duplicate address detection done), polling every
     /// 50 ms up to <paramref name="timeout"/>. A DADFAILED address means another host owns it: fails at once.
     /// </summary>

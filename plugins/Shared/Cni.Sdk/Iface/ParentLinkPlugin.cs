@@ -1,6 +1,5 @@
 using Cni.Linux.Netlink;
 using Cni.Linux.Netns;
-using Cni.Linux.Sysctl;
 
 namespace Cni.Sdk.Iface;
 
@@ -72,8 +71,8 @@ public abstract partial class ParentLinkPlugin<TConfig> : ICniPlugin where TConf
         // The kernel announces the new addresses itself (gratuitous ARP, unsolicited NA) once the link is up.
         containerNs.Run(() =>
         {
-            TrySysctl($"net/ipv4/conf/{args.IfName}/arp_notify", "1");
-            TrySysctl($"net/ipv6/conf/{args.IfName}/ndisc_notify", "1");
+            IfaceConfigurator.TryWriteIfDifferent($"net/ipv4/conf/{args.IfName}/arp_notify", "1");
+            IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{args.IfName}/ndisc_notify", "1");
         });
 
         Result result;
@@ -198,12 +197,6 @@ public abstract partial class ParentLinkPlugin<TConfig> : ICniPlugin where TConf
 
     public static string? FormatMac(Link link)
         => link.Mac is { } mac ? string.Join(':', mac.GetAddressBytes().Select(b => b.ToString("x2"))) : null;
-
-    /// <summary>Best effort, like the reference: a namespace with IPv6 off simply has no such key.</summary>
-    private static void TrySysctl(string key, string value)
-    {
-        if (File.Exists(ProcSys.PathOf(key))) IfaceConfigurator.WriteIfDifferent(key, value);
-    }
 
     private static void TryDelete(RouteNetlink nl, int index)
     {

@@ -1,7 +1,6 @@
 using System.Net.NetworkInformation;
 using Cni.Linux.Netlink;
 using Cni.Linux.Netns;
-using Cni.Linux.Sysctl;
 
 namespace Cni.Sdk.Iface;
 
@@ -96,9 +95,6 @@ public sealed record VethPair(Link Host, Link Container)
     /// accept_ra=0 on the host end. Skipped when IPv6 is off for the device (no such sysctl): there is nothing
     /// to autoconfigure then.
     /// </summary>
-    private static void DisableAcceptRa(NetNs hostNs, string hostName) => hostNs.Run(() =>
-    {
-        string key = $"net/ipv6/conf/{hostName}/accept_ra";
-        if (File.Exists(ProcSys.PathOf(key))) IfaceConfigurator.WriteIfDifferent(key, "0");
-    });
+    private static void DisableAcceptRa(NetNs hostNs, string hostName)
+        => hostNs.Run(() => IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{hostName}/accept_ra", "0"));
 }
