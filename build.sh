@@ -221,7 +221,7 @@ e2e_deps() {
 # --- end e2e -----------------------------------------------------------------------------------------
 
 test_deps() {
-    ensure_packages ip:iproute2 nft:nftables iptables:iptables jq:jq ping:iputils-ping \
+    ensure_packages ip:iproute2 nft:nftables iptables:iptables jq:jq ping:iputils-ping strace:strace \
         "$REF_BIN/loopback:containernetworking-plugins"
     e2e_deps
 }
