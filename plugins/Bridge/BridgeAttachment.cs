@@ -73,13 +73,14 @@ public sealed partial class BridgeAttachment
         Link? vlanGateway = null;
         if (ipam != null)
         {
+            // While the IPAM delegate is still running: these do not depend on its answer.
+            SetContainerSysctls(containerNs, containerNl, veth.Container, config.EnableDad);
             result = ipam.Finish();
             if (result.Ips.Count == 0)
                 throw new CniException(CniErrorCode.Internal, $"IPAM plugin {config.Net.Ipam!.Type} returned no IP configuration");
             var gateways = BridgeGateways.Apply(result, config);
             SetInterfaces(result, bridge, veth, args);
 
-            SetContainerSysctls(containerNs, args.IfName, config.EnableDad);
             IfaceConfigurator.Configure(containerNs, containerNl, args.IfName, result);
 
             if (config.IsGateway && gateways.Count > 0)
@@ -129,19 +130,23 @@ public sealed partial class BridgeAttachment
     /// and arp_notify so the kernel announces the new address itself. Best effort, like the reference: a
     /// namespace with IPv6 disabled simply has no such keys.
     /// </summary>
-    private static void SetContainerSysctls(NetNs containerNs, string ifName, bool enableDad) => containerNs.Run(() =>
+    private static void SetContainerSysctls(NetNs containerNs, RouteNetlink containerNl, Link container, bool enableDad)
     {
-        if (enableDad)
+        string ifName = container.Name;
+        containerNs.Run(() =>
         {
-            IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{ifName}/enhanced_dad", "1");
-            IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{ifName}/accept_dad", "1");
-        }
-        else
-        {
-            IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{ifName}/accept_dad", "0");
-        }
-        IfaceConfigurator.TryWriteIfDifferent($"net/ipv4/conf/{ifName}/arp_notify", "1");
-    });
+            if (enableDad)
+            {
+                IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{ifName}/enhanced_dad", "1");
+                IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{ifName}/accept_dad", "1");
+            }
+            else
+            {
+                IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{ifName}/accept_dad", "0");
+            }
+        });
+        IfaceConfigurator.EnableArpNotify(containerNl, container.Index);
+    }
 
     /// <summary>interfaces = [bridge, host veth, container veth], the order <c>ips[].interface = 2</c> relies on.</summary>
     private static void SetInterfaces(Result result, Link bridge, VethPair veth, CmdArgs args)

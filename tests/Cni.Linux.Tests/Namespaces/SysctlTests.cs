@@ -74,4 +74,42 @@ public class SysctlTests
         Assert.True(expected.Length > 256, $"value only {expected.Length} bytes");
         Assert.Equal(expected, ProcSys.Read(ns, "net.ipv4.ip_local_reserved_ports"));
     }
+
+    [Fact]
+    public void WriteIfDifferentSetsTheValueAndToleratesAMissingKeyOnlyWhenAsked()
+    {
+        Requires.Root();
+        using var s = NsScope.Create("sysctlwid");
+        using var ns = NetNs.Open(s.Ns.Path);
+        string Cat() => s.Ns.Exec("cat", "/proc/sys/net/ipv4/conf/lo/arp_notify").EnsureSuccess("cat").Stdout.Trim();
+
+        Assert.True(ns.Run(() => ProcSys.WriteIfDifferent("net.ipv4.conf.lo.arp_notify", "1")));
+        Assert.Equal("1", Cat());
+        Assert.True(ns.Run(() => ProcSys.WriteIfDifferent("net/ipv4/conf/lo/arp_notify", "1"))); // already so
+        Assert.Equal("1", Cat());
+        Assert.True(ns.Run(() => ProcSys.WriteIfDifferent("net.ipv4.conf.lo.arp_notify", "0")));
+        Assert.Equal("0", Cat());
+
+        Assert.False(ns.Run(() => ProcSys.WriteIfDifferent("net.ipv4.conf.nope0.arp_notify", "1", missingOk: true)));
+        var missing = Assert.Throws<IOException>(() => ns.Run(() => ProcSys.WriteIfDifferent("net.ipv4.conf.nope0.arp_notify", "1")));
+        Assert.IsType<FileNotFoundException>(missing.InnerException);
+        var refused = Assert.Throws<IOException>(() => ns.Run(() => ProcSys.WriteIfDifferent("net.ipv4.ip_forward", "x")));
+        Assert.Contains("EINVAL", refused.Message);
+    }
+
+    [Fact]
+    public void ArpNotifyIsSetOverNetlink()
+    {
+        Requires.Root();
+        using var s = NsScope.Create("arpnotify");
+        s.Nl.CreateLink(new BridgeLink { Name = "br0" });
+        var br = s.Nl.GetLink("br0");
+        string Cat() => s.Ns.Exec("cat", "/proc/sys/net/ipv4/conf/br0/arp_notify").EnsureSuccess("cat").Stdout.Trim();
+
+        s.Nl.SetArpNotify(br.Index, true);
+        Assert.Equal("1", Cat());
+        s.Nl.SetArpNotify(br.Index, false);
+        Assert.Equal("0", Cat());
+        Assert.ThrowsAny<NetlinkException>(() => s.Nl.SetArpNotify(987654, true));
+    }
 }

@@ -39,6 +39,31 @@ public sealed class BridgeLifecycleTests
         Assert.NotEqual(0, lab.Run("CHECK", "ctr1", c1, withPrev).ExitCode);
     }
 
+    /// <summary>
+    /// The per-interface settings the reference makes (arp_notify over netlink, the others through /proc/sys), read
+    /// back from /proc/sys in each namespace: DAD off unless enabledad, arp_notify on, no router adverts on the
+    /// host end.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AddSetsTheContainerAndHostEndSysctls(bool enableDad)
+    {
+        using var lab = new BridgeLab();
+        var conf = lab.Conf(enableDad ? "\"enabledad\":true" : "", lab.HostLocal("10.52.0.0/24"));
+        var c1 = lab.NewContainer();
+        var r1 = lab.Add("ctr1", c1, conf);
+        string Cat(TestNetns ns, string key) => ns.Exec("cat", "/proc/sys/" + key).EnsureSuccess("cat").Stdout.Trim();
+
+        Assert.Equal("1", Cat(c1, "net/ipv4/conf/eth0/arp_notify"));
+        Assert.Equal(enableDad ? "1" : "0", Cat(c1, "net/ipv6/conf/eth0/accept_dad"));
+        if (enableDad) Assert.Equal("1", Cat(c1, "net/ipv6/conf/eth0/enhanced_dad"));
+        var hostVeth = r1.GetProperty("interfaces")[1].GetProperty("name").GetString()!;
+        Assert.Equal("0", Cat(lab.Host, $"net/ipv6/conf/{hostVeth}/accept_ra"));
+        var bridge = r1.GetProperty("interfaces")[0].GetProperty("name").GetString()!;
+        Assert.Equal("0", Cat(lab.Host, $"net/ipv6/conf/{bridge}/accept_ra"));
+    }
+
     [Fact]
     public void CheckFailsWhenARouteOfPrevResultIsGone()
     {

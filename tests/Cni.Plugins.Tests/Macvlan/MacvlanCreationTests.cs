@@ -35,6 +35,17 @@ public sealed class MacvlanCreationTests
         Assert.Equal(1000, ParentLab.Link(c1, "eth0")!.Value.GetProperty("linkinfo").GetProperty("info_data").GetProperty("bcqueuelen").GetInt32());
     }
 
+    /// <summary>The kernel announces the new link's addresses itself: arp_notify and ndisc_notify on, as in the reference.</summary>
+    [Fact]
+    public void AddTurnsOnAddressAnnouncements()
+    {
+        using var lab = new ParentLab();
+        var c1 = lab.NewContainer();
+        lab.Add(new MacvlanPlugin(), "ctr1", c1, lab.Conf("macvlan", Uplink, lab.HostLocal()));
+        Assert.Equal("1", c1.Exec("cat", "/proc/sys/net/ipv4/conf/eth0/arp_notify").EnsureSuccess("cat").Stdout.Trim());
+        Assert.Equal("1", c1.Exec("cat", "/proc/sys/net/ipv6/conf/eth0/ndisc_notify").EnsureSuccess("cat").Stdout.Trim());
+    }
+
     [Fact]
     public void AHostLinkCalledLikeTheContainerInterfaceIsLeftAlone()
     {

@@ -10,7 +10,7 @@ namespace Cni.Linux.Interop;
 /// </summary>
 internal static class Errno
 {
-    public const int EPERM = 1, ENOENT = 2, EINTR = 4, EAGAIN = 11, EEXIST = 17, ENODEV = 19, EINVAL = 22,
+    public const int EPERM = 1, ENOENT = 2, EINTR = 4, EAGAIN = 11, EACCES = 13, EEXIST = 17, ENODEV = 19, EINVAL = 22,
         ENOTTY = 25, ENOBUFS = 105;
 
     /// <summary>Runs <paramref name="syscall"/> until it does not fail with EINTR; throws on any other failure.</summary>

@@ -36,6 +36,8 @@ internal static class Rtnl
     // if_bridge.h / if_link.h: bridge ports (AF_BRIDGE family).
     public const ushort RTM_SETLINK = 19;
     public const ushort IFLA_PROTINFO = 12, IFLA_AF_SPEC = 26;
+    // if_link.h / ip.h: per-device IPv4 settings inside IFLA_AF_SPEC / AF_INET (the net.ipv4.conf.DEV.* keys).
+    public const ushort AF_INET_SPEC = 2, IFLA_INET_CONF = 1, IPV4_DEVCONF_ARP_NOTIFY = 22;
     public const ushort IFLA_BRPORT_MODE = 4, IFLA_BRPORT_LEARNING = 8, IFLA_BRPORT_UNICAST_FLOOD = 9,
         IFLA_BRPORT_ISOLATED = 33;
     public const ushort IFLA_BRIDGE_FLAGS = 0, IFLA_BRIDGE_VLAN_INFO = 2;

@@ -145,6 +145,19 @@ public sealed partial class RouteNetlink
         return w;
     }
 
+    /// <summary>
+    /// `sysctl -w net.ipv4.conf.DEV.arp_notify=0|1` as the kernel also takes it: an RTM_NEWLINK carrying
+    /// IFLA_AF_SPEC/AF_INET/IFLA_INET_CONF. No /proc/sys path to resolve, whose cost grows with the number of
+    /// network namespaces on the node. ENOENT/EAFNOSUPPORT when the device has no IPv4 settings.
+    /// </summary>
+    public void SetArpNotify(int index, bool on) => SetLink(index, $"arp_notify {(on ? 1 : 0)}", (ref NetlinkWriter w) =>
+    {
+        using var spec = w.Nest(Rtnl.IFLA_AF_SPEC);
+        using var inet = w.Nest(Rtnl.AF_INET_SPEC);
+        using var conf = w.Nest(Rtnl.IFLA_INET_CONF);
+        w.AttributeU32(Rtnl.IPV4_DEVCONF_ARP_NOTIFY, on ? 1u : 0u);
+    });
+
     /// <summary>`ip link set dev X up`.</summary>
     public void SetLinkUp(int index) => ChangeFlags(index, LinkFlags.Up, LinkFlags.Up, "up");
 

@@ -16,7 +16,7 @@ namespace Cni.Linux.Sysctl;
 public static unsafe class ProcSys
 {
     private const string Root = "/proc/sys/";
-    private const int O_WRONLY = 1;
+    private const int O_WRONLY = 1, O_RDWR = 2;
 
     /// <summary>`sysctl -n KEY` in the calling thread's namespace; the value without its trailing newline.</summary>
     public static string Read(string key)
@@ -61,6 +61,56 @@ public static unsafe class ProcSys
                 nint n;
                 fixed (byte* p = bytes) n = SysctlNative.write(fd, p, (nuint)bytes.Length);
                 if (n >= 0) return;
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != Errno.EINTR) throw Failure(operation, path, errno);
+            }
+        }
+        finally { LibC.close(fd); }
+    }
+
+    /// <summary>
+    /// Sets KEY to VALUE unless it already holds it, through ONE open(O_RDWR): resolving a /proc/sys/net path
+    /// costs time that grows with the number of network namespaces on the node (every namespace has its own
+    /// "ipv4", "conf", "eth0"... entries under the same parent, compared one by one), so read-then-write as
+    /// two opens, after an existence check, was three of those walks. Returns false, changing nothing, when
+    /// <paramref name="missingOk"/> and the key does not exist (no such interface, IPv6 off).
+    /// </summary>
+    public static bool WriteIfDifferent(string key, string value, bool missingOk = false)
+    {
+        string path = PathOf(key);
+        string operation = $"write sysctl {key}={value}";
+        int fd;
+        while ((fd = LibC.open(path, O_RDWR | LibC.O_CLOEXEC)) < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == Errno.EINTR) continue;
+            if (errno == Errno.ENOENT && missingOk) return false;
+            if (errno == Errno.EACCES)
+            {
+                // A write-only key (mode 0200): no reading it back.
+                Write(key, value);
+                return true;
+            }
+            throw Failure(operation, path, errno);
+        }
+        try
+        {
+            var current = new byte[256];
+            nint n;
+            while (true)
+            {
+                fixed (byte* p = current) n = SysctlNative.pread(fd, p, (nuint)current.Length, 0);
+                if (n >= 0) break;
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != Errno.EINTR) throw Failure("read sysctl " + key, path, errno);
+            }
+            if (n < current.Length && Encoding.ASCII.GetString(current, 0, (int)n).TrimEnd('\n') == value) return true;
+            var bytes = Encoding.ASCII.GetBytes(value);
+            while (true)
+            {
+                nint w;
+                fixed (byte* p = bytes) w = SysctlNative.pwrite(fd, p, (nuint)bytes.Length, 0);
+                if (w >= 0) return true;
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno != Errno.EINTR) throw Failure(operation, path, errno);
             }

@@ -13,4 +13,10 @@ internal static unsafe partial class SysctlNative
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial nint write(int fd, byte* buf, nuint count);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint pread(int fd, byte* buf, nuint count, long offset);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial nint pwrite(int fd, byte* buf, nuint count, long offset);
 }

@@ -114,20 +114,25 @@ public static class IfaceConfigurator
         WriteIfDifferent($"net/ipv6/conf/{ifName}/keep_addr_on_down", "1");
     });
 
-    /// <summary>Writes a sysctl only when it differs: /proc/sys writes are not free and some are not idempotent.</summary>
-    public static void WriteIfDifferent(string key, string value)
+    /// <summary>
+    /// net.ipv4.conf.DEV.arp_notify=1, so the kernel announces the link's new addresses (gratuitous ARP) once it
+    /// is up; set over netlink, which unlike a /proc/sys path costs the same on a node with thousands of
+    /// namespaces. Best effort, like the reference's sysctl write: a device without IPv4 settings keeps none.
+    /// </summary>
+    public static void EnableArpNotify(RouteNetlink nl, int linkIndex)
     {
-        if (ProcSys.Read(key) != value) ProcSys.Write(key, value);
+        try { nl.SetArpNotify(linkIndex, true); }
+        catch (NetlinkException) { }
     }
+
+    /// <summary>Writes a sysctl only when it differs: /proc/sys writes are not free and some are not idempotent.</summary>
+    public static void WriteIfDifferent(string key, string value) => ProcSys.WriteIfDifferent(key, value);
 
     /// <summary>
     /// <see cref="WriteIfDifferent"/> for a key that may not exist (a namespace or device with IPv6 off has no
     /// net/ipv6/conf/X): then there is nothing to set, as in the reference, which ignores those errors.
     /// </summary>
-    public static void TryWriteIfDifferent(string key, string value)
-    {
-        if (File.Exists(ProcSys.PathOf(key))) WriteIfDifferent(key, value);
-    }
+    public static void TryWriteIfDifferent(string key, string value) => ProcSys.WriteIfDifferent(key, value, missingOk: true);
 
     /// <summary>
     /// Waits until no IPv6 address on the link is tentative (duplicate address detection done), polling every

@@ -69,11 +69,8 @@ public abstract partial class ParentLinkPlugin<TConfig> : ICniPlugin where TConf
 
         var link = CreateInContainer(config, master, hostNl, containerNs, containerNl, args.IfName, rollback);
         // The kernel announces the new addresses itself (gratuitous ARP, unsolicited NA) once the link is up.
-        containerNs.Run(() =>
-        {
-            IfaceConfigurator.TryWriteIfDifferent($"net/ipv4/conf/{args.IfName}/arp_notify", "1");
-            IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{args.IfName}/ndisc_notify", "1");
-        });
+        IfaceConfigurator.EnableArpNotify(containerNl, link.Index);
+        containerNs.Run(() => IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{args.IfName}/ndisc_notify", "1"));
 
         Result result;
         if (ipam != null)
