@@ -11,6 +11,8 @@ namespace Cni.Sdk;
 /// to ours. A failing delegate's error object is rethrown with the delegate's own code and "&lt;type&gt;: " in
 /// front of its message, so the runtime sees where it came from. When <see cref="CmdArgs.Environment"/> is empty
 /// (a hand-built CmdArgs), this process's environment is used instead, as Go's delegate does with os.Environ().
+/// When the binary found is our own of a type this binary registered with <see cref="InProcessIpam"/>, the
+/// same call runs on a thread in this process instead, with the same inputs and outputs.
 /// </summary>
 public sealed class ExecIpam : IIpamInvoker
 {
@@ -67,7 +69,7 @@ public sealed class ExecIpam : IIpamInvoker
     /// </summary>
     private IpamCall<T> Start<T>(CmdArgs a, string verb, Func<byte[], T> parse)
     {
-        PendingChild child;
+        DelegateRun child;
         string type;
         try
         {
@@ -83,7 +85,7 @@ public sealed class ExecIpam : IIpamInvoker
         });
     }
 
-    private static PendingChild Spawn(CmdArgs a, string verb, out string type)
+    private static DelegateRun Spawn(CmdArgs a, string verb, out string type)
     {
         type = TypeOf(a);
         string file = Find(type, a.Path);
@@ -91,9 +93,10 @@ public sealed class ExecIpam : IIpamInvoker
         {
             ["CNI_COMMAND"] = verb,
         };
+        if (InProcessIpam.For(type, file) is { } plugin) return InProcessIpam.Start(plugin, env, a.StdinData);
         try
         {
-            return ChildProcess.Start(file, env, a.StdinData);
+            return DelegateRun.Of(ChildProcess.Start(file, env, a.StdinData));
         }
         catch (ChildProcess.SpawnException e)
         {
@@ -102,7 +105,7 @@ public sealed class ExecIpam : IIpamInvoker
     }
 
     /// <summary>Waits for the delegate, copies its stderr to ours; its stdout, or its error as a CniException.</summary>
-    private byte[] Collect(string type, PendingChild child)
+    private byte[] Collect(string type, DelegateRun child)
     {
         var p = child.Wait();
         var stderr = Encoding.UTF8.GetString(p.Stderr);
