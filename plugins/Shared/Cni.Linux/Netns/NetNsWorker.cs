@@ -1,6 +1,6 @@
 using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
 using Cni.Linux.Interop;
+using Cni.Linux.Threading;
 
 namespace Cni.Linux.Netns;
 
@@ -35,38 +35,21 @@ internal sealed class NetNsWorker
     public static bool IsWorkerOf(NetNs netns) => ReferenceEquals(t_servedNamespace, netns);
 
     /// <summary>
-    /// Starts the thread. A plain pthread rather than <see cref="Thread.Start()"/>: NativeAOT's Thread.Start
-    /// busy-waits in sched_yield until the new thread has been scheduled, which on a loaded 2-core host burns
-    /// milliseconds of the very CPU the new thread is waiting for. Here the caller goes straight on to wait
-    /// for its first answer, blocking; the runtime adopts the thread when it first enters managed code.
+    /// Starts the thread, a <see cref="PlainThread"/> (not Thread.Start, which spins): the caller goes straight on
+    /// to wait for its first answer, blocking.
     /// </summary>
-    public static unsafe NetNsWorker Start(NetNs netns)
+    public static NetNsWorker Start(NetNs netns)
     {
         var worker = new NetNsWorker(netns);
-        var self = GCHandle.Alloc(worker);
-        ulong id;
-        int rc = NetNsNative.pthread_create(&id, null, &ThreadMain, (void*)GCHandle.ToIntPtr(self));
-        if (rc != 0)
+        PlainThread.Start(() =>
         {
-            self.Free();
-            throw new NetNsException("start the thread for netns " + netns.Path, rc);
-        }
-        _ = NetNsNative.pthread_detach(id);
+            try { worker.Serve(); }
+            catch (Exception)
+            {
+                // Serve has already answered its caller or been stopped; nothing may escape.
+            }
+        }, "netns " + netns.Path);
         return worker;
-    }
-
-    [UnmanagedCallersOnly]
-    private static unsafe void* ThreadMain(void* arg)
-    {
-        var self = GCHandle.FromIntPtr((nint)arg);
-        var worker = (NetNsWorker)self.Target!;
-        self.Free();
-        try { worker.Serve(); }
-        catch (Exception)
-        {
-            // Nothing may escape into native code; Serve has already answered its caller or been stopped.
-        }
-        return null;
     }
 
     /// <summary>Runs <paramref name="action"/> on the worker and waits; a failure comes back in <paramref name="failure"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Cni.Linux.Exec;
+using Cni.Linux.Threading;
 using Microsoft.Win32.SafeHandles;
 
 namespace Cni.Sdk;
@@ -102,30 +103,37 @@ public static class InProcessIpam
 
     private sealed class InProcessRun : DelegateRun
     {
-        private readonly Thread _thread;
+        private readonly PlainThread _thread;
         private ChildOutput? _output;
 
         public InProcessRun(ICniPlugin plugin, IReadOnlyDictionary<string, string> env, byte[] stdin)
         {
-            // A new thread starts in the creating thread's network namespace, as a child process would.
-            _thread = new Thread(() =>
+            // A plain pthread (Thread.Start spins until the thread runs); it starts in this thread's netns, as a
+            // child process would.
+            _thread = PlainThread.Start(() =>
             {
                 using var input = new MemoryStream(stdin, writable: false);
                 using var output = new MemoryStream();
                 using var errors = new StringWriter();
                 int rc = new Dispatcher(k => env.TryGetValue(k, out var v) ? v : null, env, input, output, errors).Run(plugin, "");
                 _output = new ChildOutput(rc, output.ToArray(), Encoding.UTF8.GetBytes(errors.ToString()));
-            }) { IsBackground = true, Name = "in-process IPAM" };
-            _thread.Start();
+            }, "in-process IPAM");
         }
 
         public override ChildOutput Wait()
         {
             _thread.Join();
-            return _output ?? new ChildOutput(1, [], "in-process IPAM delegate ended without an outcome"u8.ToArray());
+            return _output!;
         }
 
-        public override void Dispose() => _thread.Join();
+        public override void Dispose()
+        {
+            try { _thread.Join(); }
+            catch (Exception)
+            {
+                // Disposing only reaps; Wait reports the failure.
+            }
+        }
     }
 }
 

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace Cni.Linux.Netns;
+namespace Cni.Linux.Threading;
 
-/// <summary>pthread_create/pthread_detach for the namespace worker thread (see <see cref="NetNsWorker.Start"/>).</summary>
-internal static unsafe partial class NetNsNative
+/// <summary>pthread_create/pthread_detach for <see cref="PlainThread"/>.</summary>
+internal static unsafe partial class ThreadNative
 {
     /// <summary>Returns 0 or an errno value (pthread functions do not set errno).</summary>
     [LibraryImport("libc")]
