@@ -16,12 +16,14 @@ public sealed class TuningPlugin : ICniPlugin
         var cfg = TuningConfig.Load(args);
         var result = cfg.Net.PrevResult!.Clone();
         using var netns = ContainerNetns.Open(args);
-        using var nl = RouteNetlink.OpenIn(netns);
+        // A socket inside the container means a thread entering its netns: only for a link change (a chain's
+        // tuning often has nothing to do but pass prevResult on).
+        using var nl = cfg.ChangesLink ? RouteNetlink.OpenIn(netns) : null;
         using var rb = new Rollback();
 
         // Read everything first: a missing sysctl or interface fails before anything changed.
         var oldSysctls = TuningSysctls.ReadCurrent(netns, cfg.Sysctls);
-        var before = cfg.ChangesLink ? TuningLink.Read(nl, args) : null;
+        var before = nl != null ? TuningLink.Read(nl, args) : null;
 
         // Saved before the first change, so a crash half-way still leaves DEL enough to undo it.
         var state = new TuningState
@@ -33,7 +35,7 @@ public sealed class TuningPlugin : ICniPlugin
         if (oldSysctls.Count > 0 || before != null) SaveState(cfg, args, state, rb);
 
         TuningSysctls.Apply(netns, cfg.Sysctls, oldSysctls, rb);
-        if (before != null) TuningLink.Apply(nl, cfg, before, rb);
+        if (before != null) TuningLink.Apply(nl!, cfg, before, rb);
         if (cfg.Mac is { } mac) RewriteMac(result, args, TuningLink.Format(mac));
 
         // The skel prints after we return, too late to roll back: prove now that this version can hold the result
