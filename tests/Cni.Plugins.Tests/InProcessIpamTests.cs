@@ -36,6 +36,26 @@ public sealed class InProcessIpamTests : IDisposable
             Assert.False(InProcessIpam.IsOurBinary("/usr/lib/cni/host-local", "host-local")); // the reference (Go)
     }
 
+    /// <summary>Whatever sits in CNI_PATH under the name, a header pointing anywhere is "not ours", never an exception.</summary>
+    [Theory]
+    [InlineData(0xFFFF_FFFF_FFFF_FFF0UL, 0UL, 0UL)]        // program headers past the end (the offset wraps)
+    [InlineData(64UL, 0xFFFF_FFFF_FFFF_FF00UL, 0x200UL)]   // a note segment whose offset + size wraps
+    [InlineData(64UL, 100UL, 0xFFFF_FFFF_FFFF_FFFFUL)]     // a note segment larger than the file
+    public void HostileElfHeadersAreNotOurs(ulong phoff, ulong noteOffset, ulong noteSize)
+    {
+        var image = new byte[4096];
+        image[0] = 0x7f; image[1] = (byte)'E'; image[2] = (byte)'L'; image[3] = (byte)'F'; image[4] = 2; image[5] = 1;
+        BitConverter.TryWriteBytes(image.AsSpan(32), phoff);
+        BitConverter.TryWriteBytes(image.AsSpan(54), (ushort)56);
+        BitConverter.TryWriteBytes(image.AsSpan(56), (ushort)1);
+        BitConverter.TryWriteBytes(image.AsSpan(64), 4u); // PT_NOTE
+        BitConverter.TryWriteBytes(image.AsSpan(64 + 8), noteOffset);
+        BitConverter.TryWriteBytes(image.AsSpan(64 + 32), noteSize);
+        var file = Path.Combine(_dir, "host-local");
+        File.WriteAllBytes(file, image);
+        Assert.False(InProcessIpam.IsOurBinary(file, "host-local"));
+    }
+
     /// <summary>
     /// The bridge binary with our host-local in CNI_PATH starts no process for IPAM, ADD and DEL alike; with the
     /// reference host-local there it executes it; both leave the reference's lease layout.

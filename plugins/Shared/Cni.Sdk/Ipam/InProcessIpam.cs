@@ -62,15 +62,18 @@ public static class InProcessIpam
         int phentsize = BinaryPrimitives.ReadUInt16LittleEndian(image[54..]);
         int phnum = BinaryPrimitives.ReadUInt16LittleEndian(image[56..]);
         if (phentsize < 56) return false;
+        ulong length = (ulong)image.Length;
         for (int i = 0; i < phnum; i++)
         {
-            ulong at = phoff + (ulong)(i * phentsize);
-            if (at + 56 > (ulong)image.Length) return false;
+            // Every bound is checked without an addition that could wrap: the file may be anything.
+            if (phoff > length || (ulong)i * (ulong)phentsize > length - phoff) return false;
+            ulong at = phoff + (ulong)i * (ulong)phentsize;
+            if (length - at < 56) return false;
             var ph = image[(int)at..];
             if (BinaryPrimitives.ReadUInt32LittleEndian(ph) != PT_NOTE) continue;
             ulong offset = BinaryPrimitives.ReadUInt64LittleEndian(ph[8..]);
             ulong size = BinaryPrimitives.ReadUInt64LittleEndian(ph[32..]);
-            if (offset + size > (ulong)image.Length) continue;
+            if (offset > length || size > length - offset) continue;
             if (NotesContain(image.Slice((int)offset, (int)size), expected)) return true;
         }
         return false;
