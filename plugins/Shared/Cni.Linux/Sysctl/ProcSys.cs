@@ -71,8 +71,8 @@ public static unsafe class ProcSys
     /// <summary>
     /// Sets KEY to VALUE unless it already holds it, through ONE open(O_RDWR): resolving a /proc/sys/net path
     /// costs time that grows with the number of network namespaces on the node (every namespace has its own
-    /// "ipv4", "conf", "eth0"... entries under the same parent, compared one by one), so read-then-write as
-    /// two opens, after an existence check, was three of those walks. Returns false, changing nothing, when
+    /// "ipv4", "ipv6", "core"... directory under the one shared /proc/sys/net, and the lookup compares them one
+    /// by one), so read-then-write as two opens, after an existence check, was three of those walks. Returns false, changing nothing, when
     /// <paramref name="missingOk"/> and the key does not exist (no such interface, IPv6 off).
     /// </summary>
     public static bool WriteIfDifferent(string key, string value, bool missingOk = false)
