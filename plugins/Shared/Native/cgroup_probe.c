@@ -209,6 +209,18 @@ static void cg_find(struct cg_hierarchy *h, const char *lines, const char *contr
     }
 }
 
+/* Resolves the memory and cpu directories for g_cg.version from /proc/self/cgroup; false if it is unreadable. */
+static bool cg_find_all(void)
+{
+    char lines[16384];
+    g_cg.memory.path[0] = g_cg.cpu.path[0] = '\0';
+    if (cg_read_file(g_proc_cgroup, lines, sizeof lines) <= 0)
+        return false;
+    cg_find(&g_cg.memory, lines, "memory");
+    cg_find(&g_cg.cpu, lines, "cpu");
+    return true;
+}
+
 static void cg_probe(void)
 {
     if (g_cg.probed)
@@ -222,15 +234,8 @@ static void cg_probe(void)
         return;
     /* cgroup2 at /sys/fs/cgroup is the unified layout; anything else there (tmpfs) holds v1 controllers. */
     g_cg.version = fs.f_type == CGROUP2_SUPER_MAGIC ? 2 : 1;
-
-    char lines[16384];
-    if (cg_read_file(g_proc_cgroup, lines, sizeof lines) <= 0)
-    {
+    if (!cg_find_all())
         g_cg.version = 0;
-        return;
-    }
-    cg_find(&g_cg.memory, lines, "memory");
-    cg_find(&g_cg.cpu, lines, "cpu");
 }
 
 /* Parses the first number in a file; "max" (v2's "no limit") and anything unparsable are false. */
@@ -476,13 +481,7 @@ __attribute__((visibility("default"))) int cni_cgroup_probe_test(const char *pro
     g_sysfs_cgroup = sysfs_cgroup;
     g_cg.probed = true;
     g_cg.version = version;
-    char lines[16384];
-    g_cg.memory.path[0] = g_cg.cpu.path[0] = '\0';
-    if (cg_read_file(g_proc_cgroup, lines, sizeof lines) > 0)
-    {
-        cg_find(&g_cg.memory, lines, "memory");
-        cg_find(&g_cg.cpu, lines, "cpu");
-    }
+    cg_find_all();
     strncpy(memory_out, g_cg.memory.path, out_size - 1);
     memory_out[out_size - 1] = '\0';
     strncpy(cpu_out, g_cg.cpu.path, out_size - 1);
