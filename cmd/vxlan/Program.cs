@@ -1,4 +1,3 @@
-// IPAM delegates this binary can run in-process when CNI_PATH holds our own binary for them.
-Cni.Sdk.InProcessIpam.Register("host-local", () => new Cni.Ipam.HostLocal.HostLocalPlugin());
-Cni.Sdk.InProcessIpam.Register("static", () => new Cni.Ipam.Static.StaticPlugin());
+// host-local and static run in-process when CNI_PATH holds our own binary for them.
+Cni.Ipam.InProcessDelegates.Register();
 return Cni.Sdk.PluginMain.Run(new Cni.Plugins.Vxlan.VxlanPlugin(), "CNI vxlan plugin (C#, NativeAOT)");
