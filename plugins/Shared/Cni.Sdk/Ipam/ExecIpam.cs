@@ -89,7 +89,7 @@ public sealed class ExecIpam : IIpamInvoker
     {
         type = TypeOf(a);
         string file = Find(type, a.Path);
-        var env = new Dictionary<string, string>(a.Environment.Count > 0 ? a.Environment : CurrentEnvironment(), StringComparer.Ordinal)
+        var env = new Dictionary<string, string>(a.Environment.Count > 0 ? a.Environment : new ProcessEnvironment(), StringComparer.Ordinal)
         {
             ["CNI_COMMAND"] = verb,
         };
@@ -146,13 +146,5 @@ public sealed class ExecIpam : IIpamInvoker
         var text = Encoding.UTF8.GetString(stdout).Trim();
         if (text.Length == 0) text = stderr.Trim();
         return new CniException(CniErrorCode.Internal, $"{type}: exited with status {exitCode}", text.Length > 0 ? text : null);
-    }
-
-    private static Dictionary<string, string> CurrentEnvironment()
-    {
-        var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
-            if (e.Key is string k && e.Value is string v) env[k] = v;
-        return env;
     }
 }
