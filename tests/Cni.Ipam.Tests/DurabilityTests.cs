@@ -23,7 +23,8 @@ public class DurabilityTests
         using (var f = new FileStream(Path.Combine(d.Net(), "10.9.0.2"), FileMode.Open, FileAccess.Write)) f.SetLength(0);
         Plugin.InProc(P, "DEL", d.HostLocal(V4), "a").Ok();
         Assert.Equal(["10.9.0.3"], d.Leases().Keys);
-        Assert.Single(Directory.EnumerateDirectories(Path.Combine(d.Net(), ".cni", "owners"))); // b's only
+        var entry = Assert.Single(Directory.EnumerateFileSystemEntries(Path.Combine(d.Net(), ".cni", "owners"))); // b's only
+        Assert.Equal("10.9.0.3", new FileInfo(entry).LinkTarget);
     }
 
     [Fact]

@@ -88,7 +88,7 @@ public class HostLocalStoreTests
         Assert.Single(d.Leases("other"));
         Plugin.InProc(P, "GC", Gc("[]")).Ok();
         Assert.Empty(d.Leases());
-        Assert.Empty(Directory.EnumerateDirectories(Path.Combine(d.Net(), ".cni", "owners")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(d.Net(), ".cni", "owners")));
         Assert.Single(d.Leases("other"));
     }
 
@@ -143,9 +143,53 @@ public class HostLocalStoreTests
         using var d = new TempDataDir();
         Plugin.InProc(P, "ADD", d.HostLocal(V4), "a").Ok();
         File.WriteAllText(Path.Combine(d.Net(), ".cni", "tmp", "tmp.1.x"), "z\r\neth0");
+        File.CreateSymbolicLink(Path.Combine(d.Net(), ".cni", "tmp", "tmp.1.y"), "10.9.0.9"); // a record's replacement
         File.WriteAllText(Path.Combine(d.Net(), "10.9.0.50"), "z\r\neth0"); // as if killed between link and index
         Plugin.InProc(P, "DEL", d.HostLocal(V4), "z").Ok();
         Assert.Equal(["10.9.0.2"], d.Leases().Keys);
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(d.Net(), ".cni", "tmp")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(d.Net(), ".cni", "tmp")));
+    }
+
+    [Fact]
+    public void Owner_index_is_one_symlink_record_per_owner_and_del_removes_it()
+    {
+        using var d = new TempDataDir();
+        var dual = d.HostLocal("""[[{"subnet":"10.9.0.0/24"}],[{"subnet":"fd00::/64"}]]""");
+        Plugin.InProc(P, "ADD", dual, "a").Ok();
+        Plugin.InProc(P, "ADD", dual, "b").Ok();
+        var owners = Path.Combine(d.Net(), ".cni", "owners");
+        var entries = Directory.EnumerateFileSystemEntries(owners).Select(e => new FileInfo(e)).ToList();
+        Assert.Equal(2, entries.Count);
+        Assert.All(entries, e => Assert.True(e.Attributes.HasFlag(FileAttributes.ReparsePoint), $"{e.Name} is not a symlink"));
+        Assert.Equal(["10.9.0.2,fd00::2", "10.9.0.3,fd00::3"], entries.Select(e => e.LinkTarget).Order());
+        Plugin.InProc(P, "DEL", dual, "a").Ok();
+        Assert.Equal("10.9.0.3,fd00::3", new FileInfo(Assert.Single(Directory.EnumerateFileSystemEntries(owners))).LinkTarget);
+        Plugin.InProc(P, "DEL", dual, "b").Ok();
+        Assert.Empty(Directory.EnumerateFileSystemEntries(owners));
+        Assert.Empty(d.Leases());
+    }
+
+    [Fact]
+    public void Index_of_the_first_layout_is_rebuilt_as_records()
+    {
+        using var d = new TempDataDir();
+        Plugin.InProc(P, "ADD", d.HostLocal(V4), "a").Ok(); // creates the store directories
+        // What the first layout left: a directory of hard links per owner, and a v1 state that matches the dir.
+        var owners = Path.Combine(d.Net(), ".cni", "owners");
+        foreach (var e in Directory.EnumerateFileSystemEntries(owners)) File.Delete(e);
+        var oldDir = Directory.CreateDirectory(Path.Combine(owners, "0123456789abcdef0123456789abcdef")).FullName;
+        Assert.True(Linux.FileSystem.DurableFile.TryLink(Path.Combine(d.Net(), "10.9.0.2"), Path.Combine(oldDir, "10.9.0.2")));
+        Assert.True(Linux.FileSystem.FileStatus.TryGet(d.Net(), out var st));
+        File.WriteAllText(Path.Combine(d.Net(), ".cni", "state"), $"host-local-index-state v1 {st.MtimeNs} 1 1\n");
+        using (var store = DiskIpStore.Open(d.Path, "net1", TimeSpan.FromSeconds(5)))
+        {
+            Assert.True(store.Reconciled);
+            Assert.Equal([IPAddress.Parse("10.9.0.2")], store.GetByOwner(new LeaseOwner("a", "eth0")));
+        }
+        Assert.False(Directory.Exists(oldDir));
+        Assert.Equal("10.9.0.2", new FileInfo(Assert.Single(Directory.EnumerateFileSystemEntries(owners))).LinkTarget);
+        Plugin.InProc(P, "DEL", d.HostLocal(V4), "a").Ok();
+        Assert.Empty(d.Leases());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(owners));
     }
 }

@@ -47,7 +47,7 @@ public class KillTests : IClassFixture<KillTests.Binary>
         Plugin.InProc(new HostLocalPlugin(), "GC", gc).Ok();
         Plugin.InProc(new HostLocalPlugin(), "DEL", config, "k0").Ok();
         Assert.Empty(d.Leases());
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(d.Net(), ".cni", "tmp")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(d.Net(), ".cni", "tmp")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(d.Net(), ".cni", "owners")));
     }
 

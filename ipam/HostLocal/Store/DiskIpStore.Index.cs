@@ -3,78 +3,100 @@ using Cni.Linux.FileSystem;
 
 namespace Cni.Ipam.HostLocal;
 
+// The owner index: .cni/owners/<key> is a symlink record (Cni.Linux SymlinkRecord) whose value lists the owner's
+// lease names, comma-separated ("10.9.0.2" or "10.9.0.2,fd00::2"). It is never followed: the value is not a path.
+// An entry is a hint. A name in it counts only while the lease file of that name names the owner, so a stale
+// entry (the reference released or replaced the lease) costs a lookup nothing but its own pruning.
 public sealed partial class DiskIpStore
 {
-    /// <summary>The owner's index entries that still point at its lease files; stale ones are removed.</summary>
+    private const char EntrySeparator = ',';
+
+    /// <summary>Index entries read or written under this lock, by key (the lock makes them authoritative).</summary>
+    private readonly Dictionary<string, string[]> _entries = [];
+
+    /// <summary>Lease owners verified under this lock by a lookup, so a following release does not read them again.</summary>
+    private readonly Dictionary<string, LeaseOwner> _verified = [];
+
+    private string EntryPath(string key) => Path.Combine(_ownersDir, key);
+
+    private string[] ReadEntry(string key)
+    {
+        if (_entries.TryGetValue(key, out var names)) return names;
+        names = SymlinkRecord.TryRead(EntryPath(key), out var value)
+            ? value.Split(EntrySeparator, StringSplitOptions.RemoveEmptyEntries)
+            : [];
+        _entries[key] = names;
+        return names;
+    }
+
+    /// <summary>Sets an entry to <paramref name="names"/>; none removes it.</summary>
+    private void WriteEntry(string key, IReadOnlyCollection<string> names)
+    {
+        var path = EntryPath(key);
+        if (names.Count == 0) SymlinkRecord.Delete(path);
+        else SymlinkRecord.Replace(path, string.Join(EntrySeparator, names), _tmpDir);
+        _entries[key] = [.. names];
+    }
+
+    /// <summary>The owner's index entries that still name its leases; stale ones are removed.</summary>
     private List<IPAddress> IndexLookup(LeaseOwner owner)
     {
-        var result = new List<IPAddress>();
-        var dir = Path.Combine(_ownersDir, owner.IndexKey);
-        if (!Directory.Exists(dir)) return result;
-        foreach (var link in Directory.EnumerateFiles(dir))
+        var key = owner.IndexKey;
+        var names = ReadEntry(key);
+        var result = new List<IPAddress>(names.Length);
+        var live = new List<string>(names.Length);
+        foreach (var name in names)
         {
-            var name = Path.GetFileName(link);
-            if (IpText.TryParse(name, out var ip) && IsLiveLink(link, name, owner)) result.Add(ip!);
-            else File.Delete(link);
+            if (IpText.TryParse(name, out var ip) && IsOwnedBy(name, owner))
+            {
+                result.Add(ip!);
+                live.Add(name);
+            }
         }
-        if (result.Count == 0) TryRemoveEmptyDir(dir);
+        if (live.Count != names.Length) WriteEntry(key, live);
         return result;
     }
 
     /// <summary>
-    /// Same inode as the lease file of that name, and (guarding against a key collision) the same owner. An
-    /// empty lease that is still our inode lost its content to a power cut (leases are not fsynced); the
-    /// index, which was linked from that very inode, still says whose it is.
+    /// The lease file of that name names <paramref name="owner"/> (the index entry is only a hint). An empty lease
+    /// lost its content to a power cut (leases are not fsynced); the entry, written by the ADD that created it,
+    /// is the only record left of whose it is, so it is trusted.
     /// </summary>
-    private bool IsLiveLink(string link, string name, LeaseOwner owner)
+    private bool IsOwnedBy(string name, LeaseOwner owner)
     {
-        var lease = Path.Combine(NetworkDir, name);
-        if (!FileStatus.TryGet(link, out var a) || !FileStatus.TryGet(lease, out var b) || a.Inode != b.Inode) return false;
+        string content;
         try
         {
-            var content = ReadSmallFile(lease);
-            if (string.IsNullOrWhiteSpace(content))
-            {
-                _emptyLeaseOwners[name] = owner; // so Release can still drop the index entry
-                return true;
-            }
-            return LeaseOwner.TryParse(content, out var actual) && actual == owner;
+            content = ReadSmallFile(Path.Combine(NetworkDir, name));
         }
         catch (FileNotFoundException)
         {
             return false;
         }
+        if (string.IsNullOrWhiteSpace(content))
+        {
+            _emptyLeaseOwners[name] = owner; // so Release can still drop the index entry
+            return true;
+        }
+        if (!LeaseOwner.TryParse(content, out var actual) || actual != owner) return false;
+        _verified[name] = owner;
+        return true;
     }
 
-    private void LinkIntoIndex(string leaseOrTemp, LeaseOwner owner, string name)
+    private void AddToIndex(LeaseOwner owner, string name)
     {
-        var dir = Path.Combine(_ownersDir, owner.IndexKey);
-        Directory.CreateDirectory(dir, DirMode);
-        var link = Path.Combine(dir, name);
-        if (!DurableFile.TryLink(leaseOrTemp, link))
-        {
-            File.Delete(link); // left over from a lease that was released behind our back
-            DurableFile.TryLink(leaseOrTemp, link);
-        }
+        var key = owner.IndexKey;
+        var names = ReadEntry(key); // cached by the lookup ADD makes first, so usually no syscall
+        if (names.Contains(name)) return;
+        WriteEntry(key, [.. names, name]); // a new owner: one symlink(2)
     }
 
-    private void UnlinkFromIndex(LeaseOwner owner, string name)
+    private void RemoveFromIndex(LeaseOwner owner, string name)
     {
-        var dir = Path.Combine(_ownersDir, owner.IndexKey);
-        File.Delete(Path.Combine(dir, name));
-        TryRemoveEmptyDir(dir);
-    }
-
-    private static void TryRemoveEmptyDir(string dir)
-    {
-        try
-        {
-            Directory.Delete(dir, recursive: false);
-        }
-        catch (IOException)
-        {
-            // not empty (another lease of this owner) or already gone: both fine
-        }
+        var key = owner.IndexKey;
+        var names = ReadEntry(key);
+        if (!names.Contains(name)) return;
+        WriteEntry(key, names.Where(n => n != name).ToList());
     }
 
     /// <summary>Every lease file name in the network directory (names only, nothing read).</summary>
@@ -90,53 +112,73 @@ public sealed partial class DiskIpStore
     private int CountLeaseNames() => LeaseNames().Count();
 
     /// <summary>
-    /// Rebuilds the index from the lease files after someone else (the reference binary, an operator, a
-    /// crash of ours) changed the directory: only leases not yet hard-linked into the index are read.
+    /// Rebuilds the index after someone else (the reference binary, an operator, a crash of ours) changed the
+    /// directory: reads every lease.
     /// </summary>
     private void Reconcile()
     {
-        int count = 0;
-        foreach (var (name, _) in LeaseNames())
-        {
-            var path = Path.Combine(NetworkDir, name);
-            if (!FileStatus.TryGet(path, out var st) || st.IsDirectory) continue;
-            count++;
-            if (st.LinkCount >= 2) continue; // already indexed (tmp debris was removed before this runs)
-            string content;
-            try
-            {
-                content = ReadSmallFile(path);
-            }
-            catch (FileNotFoundException)
-            {
-                count--;
-                continue;
-            }
-            if (LeaseOwner.TryParse(content, out var owner)) LinkIntoIndex(path, owner, name);
-        }
-        _leaseCount = count;
+        _leaseCount = RebuildIndex();
         _stateStale = true;
         Reconciled = true;
     }
 
-    /// <summary>
-    /// GC's second half: drops index entries whose lease is gone or replaced, and empty owner directories.
-    /// Costs O(index size); only GC calls it.
-    /// </summary>
+    /// <summary>GC's second half: the index rebuilt from the leases GC kept. Costs O(leases), like GC.</summary>
     public void PruneIndex()
     {
-        foreach (var dir in Directory.EnumerateDirectories(_ownersDir))
+        _leaseCount = RebuildIndex();
+        _stateStale = true;
+    }
+
+    /// <summary>
+    /// Makes every entry list exactly its owner's leases, and returns how many lease files there are. An empty
+    /// lease (a power cut) stays in whichever entry already lists it: nothing else says whose it is. Entries
+    /// that are not records (the directories of the index's first layout, debris) are removed.
+    /// </summary>
+    private int RebuildIndex()
+    {
+        var want = new Dictionary<string, List<string>>();
+        var empty = new HashSet<string>();
+        int count = 0;
+        foreach (var (name, _) in LeaseNames())
         {
-            foreach (var link in Directory.EnumerateFiles(dir))
+            string content;
+            try
             {
-                var name = Path.GetFileName(link);
-                var lease = Path.Combine(NetworkDir, name);
-                if (!IpText.TryParse(name, out _) || !FileStatus.TryGet(link, out var a)
-                    || !FileStatus.TryGet(lease, out var b) || a.Inode != b.Inode)
-                    File.Delete(link);
+                content = ReadSmallFile(Path.Combine(NetworkDir, name));
             }
-            TryRemoveEmptyDir(dir);
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+            count++;
+            if (!LeaseOwner.TryParse(content, out var owner))
+            {
+                empty.Add(name);
+                continue;
+            }
+            var key = owner.IndexKey;
+            if (!want.TryGetValue(key, out var list)) want[key] = list = [];
+            list.Add(name);
         }
+
+        _entries.Clear();
+        foreach (var path in Directory.EnumerateFileSystemEntries(_ownersDir))
+        {
+            var key = Path.GetFileName(path);
+            if (!SymlinkRecord.TryRead(path, out var value))
+            {
+                if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+                else File.Delete(path);
+                continue;
+            }
+            var have = value.Split(EntrySeparator, StringSplitOptions.RemoveEmptyEntries);
+            var desired = want.Remove(key, out var mine) ? mine : [];
+            desired.AddRange(have.Where(n => empty.Contains(n) && !desired.Contains(n)));
+            if (desired.Count == have.Length && desired.All(have.Contains)) _entries[key] = have;
+            else WriteEntry(key, desired);
+        }
+        foreach (var (key, names) in want) WriteEntry(key, names);
+        return count;
     }
 
     /// <summary>STATUS: proves a lease could be written here now (creates and removes a temporary file).</summary>

@@ -10,12 +10,12 @@ namespace Cni.Ipam.HostLocal;
 /// <c>lock</c> (flock), <c>last_reserved_ip.N</c> (round-robin cursor of range set N) and one file per lease,
 /// named by the address, holding <c>&lt;containerID&gt;\r\n&lt;ifname&gt;</c>. Those files stay the truth.
 /// <para>
-/// Beside them, <c>.cni/owners/&lt;key&gt;/&lt;ip&gt;</c> is an owner index made of hard links to the lease
-/// files, so lookups by owner read one small directory instead of every lease. Hard links keep it honest:
-/// an index entry is trusted only while it is the same inode as the lease file of that name, and the
-/// reference, which walks subdirectories when releasing, sees the same content there and deletes both.
-/// <c>.cni/state</c> records the directory's mtime after our last change; when it differs at open, someone
-/// else changed the leases and the index is rebuilt from the lease files (see <see cref="StoreState"/>).
+/// Beside them, <c>.cni/owners/&lt;key&gt;</c> is an owner index: one symlink record per owner whose value lists
+/// its lease names, so lookups by owner read one record instead of every lease. A listed name counts only
+/// while the lease file of that name names the owner. The reference never reads a record (its value is not a
+/// path it can open). <c>.cni/state</c> records the directory's mtime after our last change; when it differs
+/// at open, someone else changed the leases and the index is rebuilt from the lease files (see
+/// <see cref="StoreState"/>).
 /// </para>
 /// <para>
 /// A lease is written whole to <c>.cni/tmp</c>, then link(2)ed to its address name (link fails if the name
@@ -94,8 +94,13 @@ public sealed partial class DiskIpStore : IIpStore
     {
         Directory.CreateDirectory(_tmpDir, DirMode);
         Directory.CreateDirectory(_ownersDir, DirMode);
-        // Temporary files only live while their writer holds the lock, so any found now are a crash's debris.
-        foreach (var f in Directory.EnumerateFiles(_tmpDir)) File.Delete(f);
+        // Temporary files and records only live while their writer holds the lock, so any found now are a
+        // crash's debris.
+        foreach (var f in Directory.EnumerateFileSystemEntries(_tmpDir))
+        {
+            if (FileStatus.TryGet(f, out var entry) && entry.IsDirectory) Directory.Delete(f, recursive: true);
+            else File.Delete(f);
+        }
 
         StoreState? state = null;
         try
@@ -126,7 +131,8 @@ public sealed partial class DiskIpStore : IIpStore
         if (!DurableFile.TryLink(tmp, Path.Combine(NetworkDir, name))) return false;
         _changedNames = true;
         _leaseCount++;
-        LinkIntoIndex(tmp, owner, name);
+        _verified[name] = owner;
+        AddToIndex(owner, name);
         // The temp name has done its job; the next reservation for this owner gets a fresh inode.
         File.Delete(tmp);
         _pendingTemp.Remove(owner);
@@ -161,21 +167,27 @@ public sealed partial class DiskIpStore : IIpStore
     {
         var name = IpText.FileName(ip);
         var path = Path.Combine(NetworkDir, name);
-        string content;
-        try
+        LeaseOwner owner;
+        bool known = _verified.Remove(name, out owner) || _emptyLeaseOwners.TryGetValue(name, out owner);
+        if (!known)
         {
-            content = ReadSmallFile(path);
+            string content;
+            try
+            {
+                content = ReadSmallFile(path);
+            }
+            catch (FileNotFoundException)
+            {
+                return;
+            }
+            known = LeaseOwner.TryParse(content, out owner);
         }
-        catch (FileNotFoundException)
-        {
-            return;
-        }
-        // The lease file first: it is the truth. A crash before the index link goes leaves a link that no
-        // longer matches any lease, which lookups prune.
+        // The lease file first: it is the truth. A crash before the index entry is updated leaves an entry
+        // naming a lease that no longer exists, which lookups prune.
         File.Delete(path);
         _changedNames = true;
         _leaseCount = Math.Max(0, _leaseCount - 1);
-        if (LeaseOwner.TryParse(content, out var owner) || _emptyLeaseOwners.TryGetValue(name, out owner)) UnlinkFromIndex(owner, name);
+        if (known) RemoveFromIndex(owner, name);
     }
 
     public IReadOnlyList<Lease> ListAll()

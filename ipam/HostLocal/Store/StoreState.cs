@@ -10,7 +10,8 @@ namespace Cni.Ipam.HostLocal;
 /// </summary>
 internal readonly record struct StoreState(long DirMtimeNs, int LeaseCount, bool Settled)
 {
-    private const string Magic = "host-local-index-state v1";
+    // v2: the index is symlink records (v1: directories of hard links); a v1 state makes the next open rebuild it.
+    private const string Magic = "host-local-index-state v2";
 
     public string Serialize() => string.Create(CultureInfo.InvariantCulture, $"{Magic} {DirMtimeNs} {LeaseCount} {(Settled ? 1 : 0)}\n");
 

@@ -14,6 +14,26 @@ public class NetNsTests
         Assert.Equal(path, e.Path);
         Assert.Equal("ENOENT", e.ErrnoName);
         Assert.Throws<NetNsNotFoundException>(() => RouteNetlink.OpenIn(path));
+        // The non-throwing form DEL uses: a namespace already gone is null, and is not "our own".
+        Assert.Null(NetNs.TryOpen(path));
+        Assert.False(NetNs.IsProcessNamespace(path));
+    }
+
+    [Fact]
+    public void TryOpenStillRejectsWhatIsNotANamespace()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            Assert.Throws<NetNsException>(() => NetNs.TryOpen(file));
+            using var self = NetNs.TryOpen("/proc/self/ns/net");
+            Assert.NotNull(self);
+            Assert.True(NetNs.IsProcessNamespace("/proc/self/ns/net"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

@@ -2,8 +2,7 @@ namespace Cni.Linux.FileSystem;
 
 /// <summary>
 /// What statx(2) says about a path (not following symlinks): identity, link count and modification time in
-/// nanoseconds. The link count lets a store see whether a file has been hard-linked into an index; the
-/// mtime lets it see whether a directory changed since it last looked.
+/// nanoseconds. The mtime lets a store see whether a directory changed since it last looked.
 /// </summary>
 public readonly record struct FileStatus(ulong Inode, uint LinkCount, long Size, bool IsDirectory, long MtimeNs, long CtimeNs)
 {

@@ -4,8 +4,8 @@ namespace Cni.Linux.FileSystem;
 
 /// <summary>
 /// The few libc calls the file-system helpers need that .NET does not expose: flock, link(2), fsync of a
-/// directory, statx (for the link count and nanosecond mtime) and the coarse realtime clock the kernel uses
-/// for file timestamps. Kept private to this folder so plugins never see raw descriptors.
+/// directory, statx (for the link count and nanosecond mtime), symlinks as tiny atomic records (symlink,
+/// readlink, rename) and the coarse realtime clock the kernel uses for file timestamps. Kept private to this folder so plugins never see raw descriptors.
 /// </summary>
 internal static unsafe partial class FsNative
 {
@@ -16,7 +16,7 @@ internal static unsafe partial class FsNative
     public const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
     public const uint STATX_BASIC_STATS = 0x7ff;
     public const int CLOCK_REALTIME_COARSE = 5;
-    public const int EINTR = 4, EAGAIN = 11, EEXIST = 17, ENOENT = 2, EWOULDBLOCK = 11;
+    public const int EINTR = 4, EAGAIN = 11, EEXIST = 17, ENOENT = 2, EWOULDBLOCK = 11, ENOTDIR = 20, EINVAL = 22;
 
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int open(string path, int flags, uint mode);
@@ -32,6 +32,18 @@ internal static unsafe partial class FsNative
 
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int link(string oldPath, string newPath);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int symlink(string target, string linkPath);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint readlink(string path, byte* buf, nuint size);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int rename(string oldPath, string newPath);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int unlink(string path);
 
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int statx(int dirfd, string path, int flags, uint mask, StatxBuffer* buf);

@@ -35,22 +35,26 @@ public sealed unsafe class NetNs : IDisposable
     /// Like `ip netns exec NAME` resolving its target, without entering it.
     /// </summary>
     public static NetNs Open(string path)
+        => TryOpen(path) ?? throw new NetNsNotFoundException(path, Errno.ENOENT);
+
+    /// <summary>
+    /// <see cref="Open"/>, but null when <paramref name="path"/> does not exist, without throwing: a DEL after the
+    /// runtime removed the namespace is routine, and an exception costs a NativeAOT process tens of microseconds.
+    /// </summary>
+    public static NetNs? TryOpen(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string operation = "open netns " + path;
         int fd;
-        try
+        while (true)
         {
             // O_NONBLOCK: a FIFO passed as CNI_NETNS must fail the type check below, not hang the plugin in open().
-            fd = (int)Errno.Retry(operation, () => LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC | LibC.O_NONBLOCK));
-        }
-        catch (LinuxException e) when (e.Errno == Errno.ENOENT)
-        {
-            throw new NetNsNotFoundException(path, e.Errno);
-        }
-        catch (LinuxException e)
-        {
-            throw new NetNsException(operation, e.Errno);
+            fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC | LibC.O_NONBLOCK);
+            if (fd >= 0) break;
+            int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (errno == Errno.EINTR) continue;
+            if (errno == Errno.ENOENT) return null;
+            throw new NetNsException(operation, errno);
         }
         var handle = new FdHandle(fd);
         try
@@ -81,7 +85,8 @@ public sealed unsafe class NetNs : IDisposable
     /// </summary>
     public static bool IsProcessNamespace(string path)
     {
-        using var target = Open(path);
+        using var target = TryOpen(path);
+        if (target is null) return false;
         using var self = Open(SelfPath);
         return target.IsSameAs(self);
     }

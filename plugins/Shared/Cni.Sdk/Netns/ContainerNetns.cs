@@ -32,11 +32,7 @@ public static class ContainerNetns
         if (string.IsNullOrEmpty(args.Netns)) return null;
         try
         {
-            return NetNs.Open(args.Netns);
-        }
-        catch (NetNsNotFoundException)
-        {
-            return null;
+            return NetNs.TryOpen(args.Netns); // no exception for the common case of a namespace already gone
         }
         catch (NetNsException e)
         {
