@@ -88,7 +88,7 @@ public sealed partial class BridgeAttachment
                 var carrier = bridge;
                 if (config.Vlan != 0) carrier = vlanGateway = BridgeGateways.EnsureVlanGateway(hostNl, bridge, config, _ports);
                 foreach (var gw in gateways) BridgeDevice.EnsureGatewayAddress(hostNl, carrier, gw, config.ForceAddress);
-                BridgeDevice.EnableForwarding(gateways);
+                BridgeDevice.EnableForwarding(hostNl, gateways);
             }
 
             if (config.IpMasq)

@@ -52,8 +52,10 @@ public static class BridgeDevice
 
         if (!created) PinMac(hostNl, bridge);
         if (config.PromiscMode && (bridge.Flags & LinkFlags.Promisc) == 0) hostNl.SetLinkPromisc(bridge.Index, true);
-        // The bridge routes for its containers; it must not configure itself from router adverts.
-        IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{name}/accept_ra", "0");
+        // The bridge routes for its containers; it must not configure itself from router adverts. The link reply
+        // carries the current value, so only a bridge that still has it on costs a /proc/sys write (whose path
+        // lookup grows with the number of namespaces on the node).
+        if (bridge.Ipv6AcceptRa != 0) IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{name}/accept_ra", "0");
         if (!bridge.IsUp) hostNl.SetLinkUp(bridge.Index);
         return hostNl.GetLink(bridge.Index);
     }
@@ -102,12 +104,30 @@ public static class BridgeDevice
         }
     }
 
-    /// <summary>`sysctl net.ipv4.ip_forward=1` / `net.ipv6.conf.all.forwarding=1` for the families in use.</summary>
-    public static void EnableForwarding(IEnumerable<Cidr> gateways)
+    /// <summary>
+    /// `sysctl net.ipv4.ip_forward=1` / `net.ipv6.conf.all.forwarding=1` for the families in use. Read first over
+    /// netlink (RTM_GETNETCONF): on every ADD after the first it is already on, and a /proc/sys lookup costs one
+    /// comparison per network namespace on the node. The write, when needed, goes through /proc/sys.
+    /// </summary>
+    public static void EnableForwarding(RouteNetlink hostNl, IEnumerable<Cidr> gateways)
     {
         var list = gateways.ToList();
-        if (list.Any(g => g.IsIPv4)) IfaceConfigurator.WriteIfDifferent("net/ipv4/ip_forward", "1");
-        if (list.Any(g => g.Family == AddressFamily.InterNetworkV6)) IfaceConfigurator.WriteIfDifferent("net/ipv6/conf/all/forwarding", "1");
+        if (list.Any(g => g.IsIPv4) && !IsForwarding(hostNl, AddressFamily.InterNetwork))
+            IfaceConfigurator.WriteIfDifferent("net/ipv4/ip_forward", "1");
+        if (list.Any(g => g.Family == AddressFamily.InterNetworkV6) && !IsForwarding(hostNl, AddressFamily.InterNetworkV6))
+            IfaceConfigurator.WriteIfDifferent("net/ipv6/conf/all/forwarding", "1");
+    }
+
+    private static bool IsForwarding(RouteNetlink hostNl, AddressFamily family)
+    {
+        try
+        {
+            return hostNl.GetForwarding(family) == true;
+        }
+        catch (NetlinkException)
+        {
+            return false; // not reported: let the /proc/sys write decide (and report) as before
+        }
     }
 
     /// <summary>How long <see cref="WaitForPortUp"/> waits in all: the reference's 0+50+500+1000+1000 ms.</summary>

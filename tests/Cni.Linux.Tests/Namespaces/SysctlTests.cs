@@ -112,4 +112,41 @@ public class SysctlTests
         Assert.Equal("0", Cat());
         Assert.ThrowsAny<NetlinkException>(() => s.Nl.SetArpNotify(987654, true));
     }
+
+    [Fact]
+    public void ForwardingIsReadOverNetlinkAsProcSysHasIt()
+    {
+        Requires.Root();
+        using var s = NsScope.Create("netconf");
+        using var ns = NetNs.Open(s.Ns.Path);
+        foreach (var (family, key) in new[]
+        {
+            (System.Net.Sockets.AddressFamily.InterNetwork, "net/ipv4/ip_forward"),
+            (System.Net.Sockets.AddressFamily.InterNetworkV6, "net/ipv6/conf/all/forwarding"),
+        })
+        {
+            if (family == System.Net.Sockets.AddressFamily.InterNetworkV6 && !File.Exists("/proc/sys/net/ipv6/conf/all/forwarding"))
+                continue; // a kernel without IPv6 has nothing to read
+            ProcSys.Write(ns, key, "0");
+            Assert.False(s.Nl.GetForwarding(family));
+            ProcSys.Write(ns, key, "1");
+            Assert.True(s.Nl.GetForwarding(family));
+            Assert.Equal("1", s.Ns.Exec("cat", "/proc/sys/" + key).EnsureSuccess("cat").Stdout.Trim());
+        }
+    }
+
+    [Fact]
+    public void Ipv6AcceptRaComesWithTheLink()
+    {
+        Requires.Root();
+        Assert.SkipUnless(File.Exists("/proc/sys/net/ipv6/conf/all/accept_ra"), "needs IPv6 in the kernel (net.ipv6.conf)");
+        using var s = NsScope.Create("acceptra");
+        using var ns = NetNs.Open(s.Ns.Path);
+        s.Nl.CreateLink(new BridgeLink { Name = "br0" });
+        ProcSys.Write(ns, "net/ipv6/conf/br0/accept_ra", "2");
+        Assert.Equal(2, s.Nl.GetLink("br0").Ipv6AcceptRa);
+        ProcSys.Write(ns, "net/ipv6/conf/br0/accept_ra", "0");
+        Assert.Equal(0, s.Nl.GetLink("br0").Ipv6AcceptRa);
+        Assert.Equal(0, Assert.Single(s.Nl.ListLinks(), l => l.Name == "br0").Ipv6AcceptRa);
+    }
 }

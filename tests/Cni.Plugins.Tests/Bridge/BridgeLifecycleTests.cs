@@ -64,6 +64,32 @@ public sealed class BridgeLifecycleTests
         Assert.Equal("0", Cat(lab.Host, $"net/ipv6/conf/{bridge}/accept_ra"));
     }
 
+    /// <summary>
+    /// The bridge's accept_ra and ip_forward are read over netlink first and written only when they differ; an
+    /// operator turning them back on/off between two ADDs must still be corrected by the next ADD.
+    /// </summary>
+    [Fact]
+    public void LaterAddRestoresBridgeAcceptRaAndForwardingChangedBehindItsBack()
+    {
+        using var lab = new BridgeLab();
+        var conf = lab.Conf("\"isGateway\":true", lab.HostLocal("10.53.0.0/24"));
+        var r1 = lab.Add("ctr1", lab.NewContainer(), conf);
+        var bridge = r1.GetProperty("interfaces")[0].GetProperty("name").GetString()!;
+        string Sysctl(string key) => lab.Host.Exec("sysctl", "-n", key).EnsureSuccess("sysctl").Stdout.Trim();
+        Assert.Equal("0", Sysctl($"net.ipv6.conf.{bridge}.accept_ra"));
+        Assert.Equal("1", Sysctl("net.ipv4.ip_forward"));
+
+        lab.Host.Exec("sysctl", "-w", $"net.ipv6.conf.{bridge}.accept_ra=1").EnsureSuccess("sysctl");
+        lab.Host.Exec("sysctl", "-w", "net.ipv4.ip_forward=0").EnsureSuccess("sysctl");
+        lab.Host.Exec("sysctl", "-w", "net.ipv6.conf.default.accept_ra=0").EnsureSuccess("sysctl");
+        var r2 = lab.Add("ctr2", lab.NewContainer(), conf);
+        Assert.Equal("0", Sysctl($"net.ipv6.conf.{bridge}.accept_ra"));
+        Assert.Equal("1", Sysctl("net.ipv4.ip_forward"));
+        // A host whose default is already 0 gives the new host end 0 without a write; it must still be 0.
+        var hostVeth = r2.GetProperty("interfaces")[1].GetProperty("name").GetString()!;
+        Assert.Equal("0", Sysctl($"net.ipv6.conf.{hostVeth}.accept_ra"));
+    }
+
     [Fact]
     public void CheckFailsWhenARouteOfPrevResultIsGone()
     {

@@ -38,6 +38,15 @@ internal static class Rtnl
     public const ushort IFLA_PROTINFO = 12, IFLA_AF_SPEC = 26;
     // if_link.h / ip.h: per-device IPv4 settings inside IFLA_AF_SPEC / AF_INET (the net.ipv4.conf.DEV.* keys).
     public const ushort AF_INET_SPEC = 2, IFLA_INET_CONF = 1, IPV4_DEVCONF_ARP_NOTIFY = 22;
+    // if_link.h / ipv6.h: per-device IPv6 settings inside IFLA_AF_SPEC / AF_INET6: IFLA_INET6_CONF is an array of
+    // s32 indexed by DEVCONF_* (the net.ipv6.conf.DEV.* keys). Read-only: the kernel takes no IPv6 devconf writes.
+    public const ushort AF_INET6_SPEC = 10, IFLA_INET6_CONF = 2;
+    public const int DEVCONF_ACCEPT_RA = 3;
+
+    // netconf.h: RTM_GETNETCONF, the forwarding switches of a family (net.ipv4.ip_forward, net.ipv6.conf.all.forwarding).
+    public const ushort RTM_NEWNETCONF = 80, RTM_GETNETCONF = 82;
+    public const ushort NETCONFA_IFINDEX = 1, NETCONFA_FORWARDING = 2;
+    public const int NETCONFA_IFINDEX_ALL = -1;
     public const ushort IFLA_BRPORT_MODE = 4, IFLA_BRPORT_LEARNING = 8, IFLA_BRPORT_UNICAST_FLOOD = 9,
         IFLA_BRPORT_ISOLATED = 33;
     public const ushort IFLA_BRIDGE_FLAGS = 0, IFLA_BRIDGE_VLAN_INFO = 2;

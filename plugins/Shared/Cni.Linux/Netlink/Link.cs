@@ -50,4 +50,9 @@ public sealed record Link
     public int? NetNsId { get; init; }
     /// <summary>The kind-specific settings read back (<see cref="BridgeLink"/>, <see cref="MacvlanLink"/>...), when decoded.</summary>
     public LinkSpec? Info { get; init; }
+    /// <summary>
+    /// net.ipv6.conf.DEV.accept_ra as the kernel reports it with the link (IFLA_AF_SPEC/AF_INET6/IFLA_INET6_CONF), so
+    /// a caller can skip the /proc/sys write when it already has the wanted value; null when not reported (no IPv6).
+    /// </summary>
+    public int? Ipv6AcceptRa { get; init; }
 }

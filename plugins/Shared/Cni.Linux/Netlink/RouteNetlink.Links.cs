@@ -240,7 +240,7 @@ public sealed partial class RouteNetlink
         string? kind = null;
         PhysicalAddress? mac = null;
         int mtu = 0;
-        int? master = null, parent = null, netnsId = null;
+        int? master = null, parent = null, netnsId = null, acceptRa = null;
         var oper = OperState.Unknown;
         LinkSpec? spec = null;
         ReadOnlySpan<byte> data = default;
@@ -255,6 +255,7 @@ public sealed partial class RouteNetlink
                 case Rtnl.IFLA_LINK: parent = (int)a.U32; break;
                 case Rtnl.IFLA_LINK_NETNSID: netnsId = a.I32; break;
                 case Rtnl.IFLA_OPERSTATE: oper = (OperState)a.U8; break;
+                case Rtnl.IFLA_AF_SPEC: acceptRa = DecodeIpv6AcceptRa(a) ?? acceptRa; break;
                 case Rtnl.IFLA_LINKINFO:
                     foreach (var li in a.Nested)
                     {
@@ -279,6 +280,24 @@ public sealed partial class RouteNetlink
         {
             Index = info.ifi_index, Name = name, Kind = kind, Mac = mac, Mtu = mtu, Flags = (LinkFlags)info.ifi_flags,
             MasterIndex = master, OperState = oper, ParentIndex = parent, NetNsId = netnsId, Info = spec,
+            Ipv6AcceptRa = acceptRa,
         };
+    }
+
+    /// <summary>DEVCONF_ACCEPT_RA from IFLA_AF_SPEC/AF_INET6/IFLA_INET6_CONF (an s32 array indexed by DEVCONF_*).</summary>
+    private static int? DecodeIpv6AcceptRa(NetlinkAttribute afSpec)
+    {
+        foreach (var family in afSpec.Nested)
+        {
+            if (family.Type != Rtnl.AF_INET6_SPEC) continue;
+            foreach (var a in family.Nested)
+            {
+                if (a.Type != Rtnl.IFLA_INET6_CONF) continue;
+                int offset = Rtnl.DEVCONF_ACCEPT_RA * sizeof(int);
+                if (a.Value.Length < offset + sizeof(int)) return null;
+                return System.Runtime.InteropServices.MemoryMarshal.Read<int>(a.Value[offset..]); // host byte order
+            }
+        }
+        return null;
     }
 }

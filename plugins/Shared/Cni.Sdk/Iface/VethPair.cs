@@ -59,7 +59,7 @@ public sealed record VethPair(Link Host, Link Container)
             {
                 var host = hostNl.GetLink(hostName);
                 hostNl.SetLinkUp(host.Index);
-                DisableAcceptRa(hostNs, hostName);
+                if (host.Ipv6AcceptRa != 0) DisableAcceptRa(hostNs, hostName); // 0 already when the host's default is
                 return new VethPair(hostNl.GetLink(host.Index), container);
             }
             catch
