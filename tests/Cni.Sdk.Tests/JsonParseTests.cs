@@ -37,4 +37,25 @@ public class JsonParseTests
         var e = Assert.Throws<CniException>(() => ResultJson.Decode("""{"cniVersion":"1.0.0","ips":[]} ]"""u8, "1.0.0"));
         Assert.Equal(CniErrorCode.DecodingFailure, e.Code);
     }
+
+    /// <summary>
+    /// Short input is padded with whitespace before parsing (see CniJson.ParseDetached); the elements must read
+    /// exactly as the unpadded text, whatever the size and token density.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(40)]
+    [InlineData(400)]
+    [InlineData(120_000)]
+    public void Token_dense_config_reads_back_exactly(int count)
+    {
+        var ints = string.Join(",", Enumerable.Range(0, count).Select(i => i % 10));
+        var json = $$$"""{"cniVersion":"1.0.0","name":"n","a":[{{{ints}}}],"b":{"c":[true,false,null,"x"]}}""";
+        var root = NetConf.ParseObject(Encoding.UTF8.GetBytes(json));
+        GC.Collect();
+        Assert.Equal(count, root.GetProperty("a").GetArrayLength());
+        Assert.Equal($"[{ints}]", root.GetProperty("a").GetRawText());
+        Assert.Equal("""{"c":[true,false,null,"x"]}""", root.GetProperty("b").GetRawText());
+        Assert.Equal(json, root.GetRawText());
+    }
 }
