@@ -19,12 +19,35 @@ public class DurabilityTests
         using var d = new TempDataDir();
         Plugin.InProc(P, "ADD", d.HostLocal(V4), "a").Ok();
         Plugin.InProc(P, "ADD", d.HostLocal(V4), "b").Ok();
-        // Same inode, content gone: what ext4's delayed allocation can leave of an unsynced file.
+        // Same inode, content gone: what ext4's delayed allocation can leave of an unsynced file. A power cut
+        // does that without touching the inode's ctime; truncating here does not, so a's record is stamped
+        // after it again, as it is after a real one (the record is written after its lease last changed).
+        var owners = Path.Combine(d.Net(), ".cni", "owners");
+        var recordOfA = Directory.EnumerateFileSystemEntries(owners).Single(e => new FileInfo(e).LinkTarget == "10.9.0.2");
         using (var f = new FileStream(Path.Combine(d.Net(), "10.9.0.2"), FileMode.Open, FileAccess.Write)) f.SetLength(0);
+        Thread.Sleep(20);
+        Cni.TestKit.Sh.Run("touch", "-h", recordOfA).EnsureSuccess("touch -h");
         Plugin.InProc(P, "DEL", d.HostLocal(V4), "a").Ok();
         Assert.Equal(["10.9.0.3"], d.Leases().Keys);
-        var entry = Assert.Single(Directory.EnumerateFileSystemEntries(Path.Combine(d.Net(), ".cni", "owners"))); // b's only
+        var entry = Assert.Single(Directory.EnumerateFileSystemEntries(owners)); // b's only
         Assert.Equal("10.9.0.3", new FileInfo(entry).LinkTarget);
+    }
+
+    /// <summary>
+    /// The reference released a's lease and handed the address to someone else, then a power cut emptied that
+    /// new lease: a's stale record must not vouch for it (it is newer than the record), so a's DEL leaves it.
+    /// </summary>
+    [Fact]
+    public void Stale_record_does_not_claim_an_emptied_lease_created_after_it()
+    {
+        using var d = new TempDataDir();
+        Plugin.InProc(P, "ADD", d.HostLocal(V4), "a").Ok();
+        var lease = Path.Combine(d.Net(), "10.9.0.2");
+        Thread.Sleep(20);
+        File.Delete(lease); // the reference releasing it...
+        File.WriteAllText(lease, ""); // ...and its new owner's lease, emptied by a power cut
+        Plugin.InProc(P, "DEL", d.HostLocal(V4), "a").Ok();
+        Assert.Equal(["10.9.0.2"], d.Leases().Keys);
     }
 
     [Fact]

@@ -59,8 +59,9 @@ public sealed partial class DiskIpStore
 
     /// <summary>
     /// The lease file of that name names <paramref name="owner"/> (the index entry is only a hint). An empty lease
-    /// lost its content to a power cut (leases are not fsynced); the entry, written by the ADD that created it,
-    /// is the only record left of whose it is, so it is trusted.
+    /// lost its content to a power cut (leases are not fsynced); the record, written by the ADD that created it,
+    /// is the only trace left of whose it is, so it is trusted if it vouches for that very file (see
+    /// <see cref="RecordVouchesFor"/>).
     /// </summary>
     private bool IsOwnedBy(string name, LeaseOwner owner)
     {
@@ -75,6 +76,7 @@ public sealed partial class DiskIpStore
         }
         if (string.IsNullOrWhiteSpace(content))
         {
+            if (!RecordVouchesFor(owner.IndexKey, name)) return false;
             _emptyLeaseOwners[name] = owner; // so Release can still drop the index entry
             return true;
         }
@@ -82,6 +84,16 @@ public sealed partial class DiskIpStore
         _verified[name] = owner;
         return true;
     }
+
+    /// <summary>
+    /// Whether the record <paramref name="key"/> was written after the lease file <paramref name="name"/> last changed
+    /// status (ctime: created, linked or unlinked), i.e. it was written for this file. Our ADD links the lease and
+    /// drops its temporary name before writing the record; a lease the reference created later for someone else,
+    /// after releasing the one the record was written for, is newer than the record and is not vouched for.
+    /// </summary>
+    private bool RecordVouchesFor(string key, string name)
+        => FileStatus.TryGet(EntryPath(key), out var record) && FileStatus.TryGet(Path.Combine(NetworkDir, name), out var lease)
+           && lease.CtimeNs <= record.MtimeNs;
 
     private void AddToIndex(LeaseOwner owner, string name)
     {
@@ -131,8 +143,8 @@ public sealed partial class DiskIpStore
 
     /// <summary>
     /// Makes every entry list exactly its owner's leases, and returns how many lease files there are. An empty
-    /// lease (a power cut) stays in whichever entry already lists it: nothing else says whose it is. Entries
-    /// that are not records (the directories of the index's first layout, debris) are removed.
+    /// lease (a power cut) stays in an entry that already lists it and vouches for it: nothing else says whose it
+    /// is. Entries that are not records (the directories of the index's first layout, debris) are removed.
     /// </summary>
     private int RebuildIndex()
     {
@@ -173,7 +185,7 @@ public sealed partial class DiskIpStore
             }
             var have = value.Split(EntrySeparator, StringSplitOptions.RemoveEmptyEntries);
             var desired = want.Remove(key, out var mine) ? mine : [];
-            desired.AddRange(have.Where(n => empty.Contains(n) && !desired.Contains(n)));
+            desired.AddRange(have.Where(n => empty.Contains(n) && !desired.Contains(n) && RecordVouchesFor(key, n)));
             if (desired.Count == have.Length && desired.All(have.Contains)) _entries[key] = have;
             else WriteEntry(key, desired);
         }

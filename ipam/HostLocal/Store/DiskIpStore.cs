@@ -132,10 +132,12 @@ public sealed partial class DiskIpStore : IIpStore
         _changedNames = true;
         _leaseCount++;
         _verified[name] = owner;
-        AddToIndex(owner, name);
-        // The temp name has done its job; the next reservation for this owner gets a fresh inode.
+        // The temp name has done its job; the next reservation for this owner gets a fresh inode. Removed
+        // before the index is written, so the lease's last status change (ctime) is never later than its
+        // record's mtime: what lets a record vouch for a lease a power cut left empty (IsOwnedBy).
         File.Delete(tmp);
         _pendingTemp.Remove(owner);
+        AddToIndex(owner, name);
         // Rewritten in place like the reference does: a cursor lost or garbled by a crash only costs
         // round-robin order (an unparsable one restarts at rangeStart).
         OverwriteInPlace(Path.Combine(NetworkDir, LastReservedPrefix + rangeSetIndex), Encoding.ASCII.GetBytes(name));
