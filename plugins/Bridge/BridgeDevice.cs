@@ -50,14 +50,24 @@ public static class BridgeDevice
         if (bridge.Kind != "bridge")
             throw new CniException(CniErrorCode.InvalidNetworkConfig, $"{name} already exists but is not a bridge (it is a {bridge.Kind ?? "device"} link)");
 
-        if (!created) PinMac(hostNl, bridge);
-        if (config.PromiscMode && (bridge.Flags & LinkFlags.Promisc) == 0) hostNl.SetLinkPromisc(bridge.Index, true);
+        if (!created) PinMac(hostNl, bridge); // the same address it has: the link as read stays true
+        bool changed = false;
+        if (config.PromiscMode && (bridge.Flags & LinkFlags.Promisc) == 0)
+        {
+            hostNl.SetLinkPromisc(bridge.Index, true);
+            changed = true;
+        }
         // The bridge routes for its containers; it must not configure itself from router adverts. The link reply
         // carries the current value, so only a bridge that still has it on costs a /proc/sys write (whose path
         // lookup grows with the number of namespaces on the node).
         if (bridge.Ipv6AcceptRa != 0) IfaceConfigurator.TryWriteIfDifferent($"net/ipv6/conf/{name}/accept_ra", "0");
-        if (!bridge.IsUp) hostNl.SetLinkUp(bridge.Index);
-        return hostNl.GetLink(bridge.Index);
+        if (!bridge.IsUp)
+        {
+            hostNl.SetLinkUp(bridge.Index);
+            changed = true;
+        }
+        // Read back only what changed; on every ADD after the first, the bridge is as it was read above.
+        return changed ? hostNl.GetLink(bridge.Index) : bridge;
     }
 
     /// <summary>

@@ -60,7 +60,9 @@ public sealed record VethPair(Link Host, Link Container)
                 var host = hostNl.GetLink(hostName);
                 hostNl.SetLinkUp(host.Index);
                 if (host.Ipv6AcceptRa != 0) DisableAcceptRa(hostNs, hostName); // 0 already when the host's default is
-                return new VethPair(hostNl.GetLink(host.Index), container);
+                // Up now (the kernel acknowledged it); its operstate follows later, and callers that need that
+                // (a bridge port's wait) read the link again themselves.
+                return new VethPair(host with { Flags = host.Flags | LinkFlags.Up }, container);
             }
             catch
             {
