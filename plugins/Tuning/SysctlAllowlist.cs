@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Cni.Linux.FileSystem;
 using Cni.Sdk;
 
 namespace Cni.Plugins.Tuning;
@@ -36,6 +37,9 @@ public sealed class SysctlAllowlist
         string[] lines;
         try
         {
+            // No allow-list is the common case: answered by statx without an exception (the catch below stays for
+            // a race). Any other statx failure (EACCES...) throws and is "unreadable", not "absent".
+            if (!FileStatus.TryGet(path, out _)) return null;
             lines = File.ReadAllLines(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

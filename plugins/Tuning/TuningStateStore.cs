@@ -56,6 +56,8 @@ public sealed class TuningStateStore(string dataDir)
         byte[] bytes;
         try
         {
+            // Nothing saved (no change was made, a second DEL) is common: answered without an exception.
+            if (!FileStatus.TryGet(path, out _)) return null;
             bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

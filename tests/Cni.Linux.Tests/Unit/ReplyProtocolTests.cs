@@ -87,4 +87,18 @@ public class ReplyProtocolTests
         var e = Assert.Throws<NetlinkException>(() => exists.Consume(Ack(-17)));
         Assert.Equal("RTM_NEWLINK bridge br0: EEXIST (File exists)", e.Message);
     }
+
+    [Fact]
+    public void DeclaredAbsentErrnoEndsTheExchangeWithoutThrowingAndOnlyThatOne()
+    {
+        var lookup = new ReplyCollector<string>(Seq, Port, dump: false, "RTM_GETLINK eth0", _ => "x", absentErrno: 19);
+        Assert.False(lookup.Consume(Ack(-19, seq: Seq - 1))); // not ours: ignored
+        Assert.True(lookup.Consume(Ack(-19)));
+        Assert.True(lookup.Absent);
+        Assert.Empty(lookup.Results);
+
+        var other = new ReplyCollector<string>(Seq, Port, dump: false, "RTM_GETLINK eth0", _ => "x", absentErrno: 19);
+        Assert.Throws<NetlinkException>(() => other.Consume(Ack(-1))); // EPERM is still an error
+        Assert.False(other.Absent);
+    }
 }

@@ -80,6 +80,23 @@ public sealed class TuningConfigTests
         Assert.Equal(1400, lab.Mtu);
     }
 
+    /// <summary>
+    /// No allow-list file means no restriction, but one that exists and cannot be read must fail the ADD (code 5),
+    /// never count as absent: that would silently lift the administrator's restriction.
+    /// </summary>
+    [Fact]
+    public void MissingAllowListAllowsAndUnreadableOneFailsClosed()
+    {
+        using var lab = new TuningLab();
+        var sysctl = lab.Conf("\"sysctl\":{\"net.ipv4.conf.IFNAME.arp_filter\":\"1\"}");
+        Assert.False(File.Exists(lab.AllowlistPath));
+        lab.Ok("ADD", sysctl);
+        Assert.Equal("1", lab.Sysctl("net/ipv4/conf/eth0/arp_filter"));
+
+        Directory.CreateDirectory(lab.AllowlistPath); // there, but not a readable list
+        TuningLab.Err(lab.Run("ADD", sysctl, "c2"), 5);
+    }
+
     /// <summary>Later wins: config mac, CNI_ARGS MAC, runtimeConfig.mac (capability mac), args.cni.mac.</summary>
     [Theory]
     [InlineData(true, false, false, false, "02:00:00:00:00:01")]

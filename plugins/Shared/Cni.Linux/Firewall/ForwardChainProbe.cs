@@ -37,13 +37,10 @@ internal static class ForwardChainProbe
         {
             w.AttributeString(NftConst.NFTA_CHAIN_TABLE, table);
             w.AttributeString(NftConst.NFTA_CHAIN_NAME, chain);
-            var found = socket.Query(ref w, $"get chain {NftTransaction.Describe(family)} {table} {chain}",
-                m => m.Type == NftConst.MessageType(NftConst.NFT_MSG_NEWCHAIN) ? chain : null);
-            return found.Count > 0;
-        }
-        catch (NetlinkException e) when (e.Errno == Errno.ENOENT)
-        {
-            return false;
+            // ENOENT (no such table or chain, the usual answer) is "no", without an exception.
+            var found = socket.TryQuery(ref w, $"get chain {NftTransaction.Describe(family)} {table} {chain}",
+                m => m.Type == NftConst.MessageType(NftConst.NFT_MSG_NEWCHAIN) ? chain : null, Errno.ENOENT);
+            return found is { Count: > 0 };
         }
         finally { w.Dispose(); }
     }

@@ -16,17 +16,24 @@ internal sealed class ReplyCollector<T> where T : class
     private readonly bool _dump;
     private readonly string _operation;
     private readonly MessageDecoder<T>? _decode;
+    private readonly int _absentErrno;
 
-    public ReplyCollector(uint sequence, uint portId, bool dump, string operation, MessageDecoder<T>? decode)
+    /// <param name="absentErrno">An error that means "no such object" to the caller (ENODEV for a link, ENOENT for an
+    /// nftables object): it ends the exchange with <see cref="Absent"/> set instead of throwing. 0: none.</param>
+    public ReplyCollector(uint sequence, uint portId, bool dump, string operation, MessageDecoder<T>? decode, int absentErrno = 0)
     {
         _sequence = sequence;
         _portId = portId;
         _dump = dump;
         _operation = operation;
         _decode = decode;
+        _absentErrno = absentErrno;
     }
 
     public List<T> Results { get; } = [];
+
+    /// <summary>The kernel answered the error the caller declared as "absent".</summary>
+    public bool Absent { get; private set; }
 
     /// <summary>The kernel flagged the dump as inconsistent (the table changed while it was walked).</summary>
     public bool Interrupted { get; private set; }
@@ -45,6 +52,11 @@ internal sealed class ReplyCollector<T> where T : class
                     continue;
                 case NetlinkConst.NLMSG_ERROR:
                     var (errno, text) = NetlinkError.Decode(message);
+                    if (errno != 0 && errno == _absentErrno)
+                    {
+                        Absent = true;
+                        return true;
+                    }
                     if (errno != 0) throw NetlinkSocket.Failure(_operation, errno, text);
                     if (!_dump) return true;
                     continue;

@@ -33,19 +33,22 @@ public sealed partial class RouteNetlink
         finally { w.Dispose(); }
     }
 
-    /// <summary>`ip link show dev NAME`, returning false instead of throwing when it does not exist.</summary>
+    /// <summary>
+    /// `ip link show dev NAME`, returning false when it does not exist. No exception on that path: ADD asks
+    /// "is CNI_IFNAME free?" every time, and the answer is usually no such link.
+    /// </summary>
     public bool TryGetLink(string name, [NotNullWhen(true)] out Link? link)
     {
+        var w = new NetlinkWriter(Rtnl.RTM_GETLINK, 0);
         try
         {
-            link = GetLink(name);
-            return true;
+            w.Write(new ifinfomsg());
+            w.AttributeString(Rtnl.IFLA_IFNAME, name);
+            var links = _socket.TryQuery(ref w, "RTM_GETLINK " + name, DecodeLink, Errno.ENODEV);
+            link = links is { Count: > 0 } ? links[0] : null;
+            return link != null;
         }
-        catch (LinkNotFoundException)
-        {
-            link = null;
-            return false;
-        }
+        finally { w.Dispose(); }
     }
 
     /// <summary>`ip link show`: every link in the namespace.</summary>
