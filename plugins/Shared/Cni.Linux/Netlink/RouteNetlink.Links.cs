@@ -9,17 +9,7 @@ namespace Cni.Linux.Netlink;
 public sealed partial class RouteNetlink
 {
     /// <summary>`ip link show dev NAME`. Throws <see cref="LinkNotFoundException"/> when there is none.</summary>
-    public Link GetLink(string name)
-    {
-        var w = new NetlinkWriter(Rtnl.RTM_GETLINK, 0);
-        try
-        {
-            w.Write(new ifinfomsg());
-            w.AttributeString(Rtnl.IFLA_IFNAME, name);
-            return Single(_socket.Query(ref w, "RTM_GETLINK " + name, DecodeLink), "RTM_GETLINK " + name);
-        }
-        finally { w.Dispose(); }
-    }
+    public Link GetLink(string name) => Single(QueryLinkByName(name, absentErrno: 0)!, "RTM_GETLINK " + name);
 
     /// <summary>`ip link show` for the link with this index. Throws <see cref="LinkNotFoundException"/>.</summary>
     public Link GetLink(int index)
@@ -39,14 +29,20 @@ public sealed partial class RouteNetlink
     /// </summary>
     public bool TryGetLink(string name, [NotNullWhen(true)] out Link? link)
     {
+        var links = QueryLinkByName(name, Errno.ENODEV);
+        link = links is { Count: > 0 } ? links[0] : null;
+        return link != null;
+    }
+
+    /// <summary>RTM_GETLINK by name; null when the kernel answers <paramref name="absentErrno"/> (0: it throws instead).</summary>
+    private List<Link>? QueryLinkByName(string name, int absentErrno)
+    {
         var w = new NetlinkWriter(Rtnl.RTM_GETLINK, 0);
         try
         {
             w.Write(new ifinfomsg());
             w.AttributeString(Rtnl.IFLA_IFNAME, name);
-            var links = _socket.TryQuery(ref w, "RTM_GETLINK " + name, DecodeLink, Errno.ENODEV);
-            link = links is { Count: > 0 } ? links[0] : null;
-            return link != null;
+            return _socket.TryQuery(ref w, "RTM_GETLINK " + name, DecodeLink, absentErrno);
         }
         finally { w.Dispose(); }
     }
